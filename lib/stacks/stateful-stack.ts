@@ -1,0 +1,100 @@
+import { SecretValue, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/environments';
+import { PROVIDERS, ProviderId } from '../config/providers';
+import { DataTable } from '../constructs/data-table';
+import { EventQueue } from '../constructs/event-queue';
+
+export interface StatefulStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** Event types each consumer queue subscribes to (the topic's vocabulary is in ARCHITECTURE.md). */
+export const SHIPPING_EVENT_TYPES = ['order.paid', 'order.cancelled'] as const;
+export const NOTIFICATION_EVENT_TYPES = [
+  'order.created', 'order.paid', 'order.cancelled', 'payment.failed', 'refund.succeeded', 'refund.failed',
+  'shipment.created', 'shipment.status_changed', 'shipment.delayed', 'stock.low', 'payout.completed', 'bill.paid',
+  'integration.degraded', 'integration.recovered',
+] as const;
+
+/**
+ * Everything that holds data: tables, the events topic and its queues, provider secrets. Kept apart from the service
+ * stack so functions and the API can be torn down and redeployed without touching data.
+ */
+export class StatefulStack extends Stack {
+  readonly tables: {
+    readonly orders: DataTable;
+    readonly catalog: DataTable;
+    readonly idempotency: DataTable;
+    readonly notifications: DataTable;
+    readonly integrationState: DataTable;
+    readonly audit: DataTable;
+  };
+  readonly eventsTopic: Topic;
+  readonly shippingEvents: EventQueue;
+  readonly notificationEvents: EventQueue;
+  readonly providerSecrets: Readonly<Record<ProviderId, Secret>>;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.removalPolicy;
+
+    this.tables = {
+      // Orders with their payments, refunds, shipments and timeline as one item collection (pk ORDER#<id>).
+      orders: new DataTable(this, 'OrdersTable', { keys: 'single', removalPolicy }),
+      catalog: new DataTable(this, 'CatalogTable', { keys: 'single', removalPolicy }),
+      // Powertools idempotency records (API Idempotency-Key and consumed event ids); expire on their own.
+      idempotency: new DataTable(this, 'IdempotencyTable', { keys: 'keyValue', timeToLiveAttribute: 'expiration', removalPolicy }),
+      notifications: new DataTable(this, 'NotificationsTable', { keys: 'single', timeToLiveAttribute: 'expiresAt', removalPolicy }),
+      // Circuit breakers, rate-limit buckets and cached provider tokens, shared by every Lambda instance.
+      integrationState: new DataTable(this, 'IntegrationStateTable', { keys: 'single', timeToLiveAttribute: 'expiresAt', removalPolicy }),
+      // Every external call, masked; kept 7 years through expiresAt.
+      audit: new DataTable(this, 'AuditTable', { keys: 'single', timeToLiveAttribute: 'expiresAt', removalPolicy }),
+    };
+
+    const eventsKey = new Key(this, 'EventsKey', {
+      description: 'Encrypts the commerce events topic',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.eventsTopic = new Topic(this, 'EventsTopic', { masterKey: eventsKey, enforceSSL: true });
+
+    const queueProps = {
+      topic: this.eventsTopic,
+      visibilityTimeout: config.events.visibilityTimeout,
+      maxReceiveCount: config.events.maxReceiveCount,
+      removalPolicy,
+    };
+    this.shippingEvents = new EventQueue(this, 'ShippingEvents', { ...queueProps, eventTypes: SHIPPING_EVENT_TYPES });
+    this.notificationEvents = new EventQueue(this, 'NotificationEvents', { ...queueProps, eventTypes: NOTIFICATION_EVENT_TYPES });
+    for (const events of [this.shippingEvents, this.notificationEvents]) {
+      Validations.of(events.deadLetterQueue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself a dead-letter queue; its messages are redriven by operators.',
+      });
+    }
+
+    this.providerSecrets = Object.fromEntries(
+      PROVIDERS.map((provider) => {
+        const baseUrl = config.providerEndpoints === 'production' ? provider.productionBaseUrl : provider.sandboxBaseUrl;
+        const secret = new Secret(this, `${pascal(provider.id)}Secret`, {
+          description: `${provider.id} (${provider.kind}) base URL and credentials; operators put the credentials`,
+          // The base URL is not secret; it starts here so an adapter finds its endpoint before credentials are set.
+          secretObjectValue: { baseUrl: SecretValue.unsafePlainText(baseUrl) },
+          removalPolicy,
+        });
+        Validations.of(secret).acknowledge({
+          id: 'AwsSolutions-SMG4',
+          reason: 'Provider credentials are issued by the provider; they are rotated through its portal, not by a Lambda.',
+        });
+        return [provider.id, secret];
+      }),
+    ) as Record<ProviderId, Secret>;
+  }
+}
+
+const pascal = (id: string): string => id.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
