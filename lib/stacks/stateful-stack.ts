@@ -1,4 +1,4 @@
-import { SecretValue, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { SecretValue, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -11,6 +11,9 @@ import { EventQueue } from '../constructs/event-queue';
 export interface StatefulStackProps extends StackProps {
   readonly config: EnvironmentConfig;
 }
+
+/** Tag on each provider secret whose value is the provider id. */
+export const PROVIDER_TAG = 'commerce-hub:provider';
 
 /** Event types each consumer queue subscribes to (the topic's vocabulary is in ARCHITECTURE.md). */
 export const SHIPPING_EVENT_TYPES = ['order.paid', 'order.cancelled'] as const;
@@ -87,6 +90,8 @@ export class StatefulStack extends Stack {
           secretObjectValue: { baseUrl: SecretValue.unsafePlainText(baseUrl) },
           removalPolicy,
         });
+        // Names the provider for operators and for local mode, which seeds each provider's secret from a local file.
+        Tags.of(secret).add(PROVIDER_TAG, provider.id);
         Validations.of(secret).acknowledge({
           id: 'AwsSolutions-SMG4',
           reason: 'Provider credentials are issued by the provider; they are rotated through its portal, not by a Lambda.',

@@ -1,0 +1,118 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { environmentConfig } from '../../lib/config/environments';
+import { LOCAL_CREDENTIALS, LocalRuntime, startLocalRuntime } from './runtime';
+import { synthesize } from './synth';
+import { LocalRuntimeError } from './template';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const LOCAL_DIR = path.join(PROJECT_ROOT, '.local');
+
+const USAGE = `Usage: npm start [-- --persist] [--port 4000] [--aws-port 4566] [--env dev|staging|prod]
+  --persist    keep data (tables, queues, API keys) in .local/data across restarts
+  --port       port of the REST API (default 4000)
+  --aws-port   port of the local AWS endpoint (default 4566)
+  --env        which environment's configuration to synthesize (default dev)`;
+
+const parseOptions = () => {
+  try {
+    const { values } = parseArgs({
+      options: {
+        persist: { type: 'boolean', default: false },
+        port: { type: 'string', default: '4000' },
+        'aws-port': { type: 'string', default: '4566' },
+        env: { type: 'string', default: 'dev' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+    const port = Number(values.port);
+    const awsPort = Number(values['aws-port']);
+    if (!Number.isInteger(port) || !Number.isInteger(awsPort)) throw new Error('ports must be integers');
+    return { persist: values.persist, port, awsPort, env: environmentConfig(values.env), help: values.help };
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+};
+
+/** One line saying what went wrong and what to do, instead of a stack trace, for the failures a user can fix. */
+const explain = (err: unknown, ports: { port: number; awsPort: number }): string | undefined => {
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (e?.code === 'EADDRINUSE') {
+    const port = e.port ?? '';
+    return `Port ${port} is already in use (another npm start?). Stop it, or pick free ports: npm start -- --port ${ports.port + 1} --aws-port ${ports.awsPort + 1}`;
+  }
+  if (e?.code === 'EACCES') return `Not allowed to listen on port ${e.port ?? ''}: pick a port above 1024 with --port / --aws-port`;
+  if (err instanceof LocalRuntimeError) return err.message;
+  if (e instanceof Error && /Cannot find entry file|Failed to bundle|Could not resolve/.test(e.message)) {
+    return `The functions could not be built: ${e.message.split('\n')[0]}. Run \`npm ci\` and try again.`;
+  }
+  return undefined;
+};
+
+const main = async (): Promise<void> => {
+  const options = parseOptions();
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const begun = Date.now();
+  let runtime: LocalRuntime | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping…\n`);
+    await runtime?.stop();
+    process.stdout.write('Stopped.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    process.stdout.write(`Synthesizing the ${options.env.name} app (CDK, esbuild bundles)…\n`);
+    const cloudAssemblyDir = synthesize(options.env, path.join(PROJECT_ROOT, 'cdk.out'));
+    const synthMs = Date.now() - begun;
+    runtime = await startLocalRuntime({
+      cloudAssemblyDir,
+      apiPort: options.port,
+      awsPort: options.awsPort,
+      dataDir: options.persist ? path.join(LOCAL_DIR, 'data') : undefined,
+      secretsFile: path.join(LOCAL_DIR, 'secrets.json'),
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+    const { endpoints } = runtime;
+    mkdirSync(LOCAL_DIR, { recursive: true });
+    writeFileSync(path.join(LOCAL_DIR, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+    const keys = endpoints.apiKeys.map((k) => `${k.value}  (${k.name})`).join('\n               ');
+    process.stdout.write([
+      '',
+      `Commerce Hub is running locally (${options.env.name}${options.persist ? ', data kept in .local/data' : ', in memory'})`,
+      `  API          ${endpoints.api.url}`,
+      `  Health       ${endpoints.api.url}/health`,
+      `  OpenAPI      ${endpoints.api.url}/openapi.json`,
+      `  Store key    ${keys}   → send as x-api-key`,
+      `  AWS endpoint ${endpoints.aws.endpoint}  (DynamoDB ${endpoints.aws.dynamodb})`,
+      `               AWS_ENDPOINT_URL=${endpoints.aws.endpoint} AWS_REGION=${endpoints.aws.region} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
+      `  Functions    ${runtime.functionNames.length} (logs below, prefixed with their name)`,
+      `  Endpoints    ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'endpoints.json'))}; provider secrets in ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'secrets.json'))}`,
+      '',
+      `Ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (synth ${(synthMs / 1000).toFixed(1)} s). Ctrl-C stops everything.`,
+      '',
+    ].join('\n'));
+  } catch (err) {
+    await runtime?.stop();
+    const line = explain(err, options);
+    if (!line) throw err;
+    process.stderr.write(`npm start: ${line}\n`);
+    process.exit(1);
+  }
+};
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`npm start failed unexpectedly: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
+

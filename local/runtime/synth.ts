@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { addCommerceHub } from '../../lib/app';
+import { EnvironmentConfig } from '../../lib/config/environments';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Synthesizes the app in this process, offline, exactly as `cdk synth` would: the same stacks, cdk.json's feature
+ * flags, and esbuild bundles in `<outdir>/asset.<hash>/`. Asset metadata is switched on so each function names its
+ * bundle directory. cdk-nag is not run here (the tests run it); it changes no template.
+ */
+export const synthesize = (config: EnvironmentConfig, outdir: string): string => {
+  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const app = new App({
+    outdir,
+    context: { ...cdkJson.context, env: config.name, 'aws:cdk:enable-asset-metadata': true },
+  });
+  addCommerceHub(app, config);
+  return app.synth().directory;
+};
