@@ -117,7 +117,7 @@ export class TemplateResolver {
   private readonly exports = new Map<string, { stackName: string; value: unknown }>();
   private readonly templates: Map<string, Record<string, CfnResource>>;
 
-  constructor(assembly: CloudAssembly, private readonly ctx: ResolverContext) {
+  constructor(assembly: CloudAssembly, ctx: ResolverContext) {
     this.templates = new Map(assembly.stacks.map((s) => [s.stackName, s.template.Resources]));
     for (const stack of assembly.stacks) {
       for (const [logicalId, resource] of Object.entries(stack.template.Resources)) {

@@ -374,9 +374,10 @@ const startApi = async (o: ApiStartOptions) => {
     gatewayResponses,
     iamCredentials: LOCAL_CREDENTIALS,
     invoke: o.invoke,
+    onRequest: (line) => o.log(`[api] ${line}`),
   });
   return {
-    url: `${server.url}/${stageName}`,
+    url: server.url.replace(/\/$/, ''),
     stageName,
     apiKeys: apiKeys.map(({ name, value }) => ({ name, value })),
     stop: () => server.stop(),

@@ -2,13 +2,16 @@ import { localEndpoints } from '../../support/local-stack';
 
 const endpoints = localEndpoints();
 const storeKey = endpoints.apiKeys[0].value;
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${endpoints.api.url}${path}`, { headers });
+/** GET on the local API; the body is parsed JSON (typed loosely: the assertions check its shape). */
+const get = async (path: string, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${endpoints.api.url}${path}`, { headers });
+  return { status: res.status, body: (await res.json()) as any };
+};
 
 describe('GET /v1/health', () => {
   it('answers 200 with every table, the events topic and every provider secret ok', async () => {
-    const res = await get('/health');
-    const body = await res.json();
-    expect(res.status).toBe(200);
+    const { status, body } = await get('/health');
+    expect(status).toBe(200);
     expect(body.status).toBe('ok');
     const names = body.dependencies.map((d: { name: string }) => d.name);
     expect(names).toEqual(expect.arrayContaining(['table:orders', 'table:catalog', 'table:idempotency', 'topic:events', 'secret:bkash', 'secret:nagad']));
@@ -18,9 +21,8 @@ describe('GET /v1/health', () => {
 
 describe('GET /v1/openapi.json', () => {
   it('describes the routes with the API-key scheme and the error envelope', async () => {
-    const res = await get('/openapi.json');
-    const doc = await res.json();
-    expect(res.status).toBe(200);
+    const { status, body: doc } = await get('/openapi.json');
+    expect(status).toBe(200);
     expect(doc.openapi).toMatch(/^3\.1/);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/products']));
     expect(JSON.stringify(doc.components)).toContain('x-api-key');
@@ -29,28 +31,26 @@ describe('GET /v1/openapi.json', () => {
 
 describe('store routes', () => {
   it('refuse a request without an API key with 403 in the error envelope', async () => {
-    const res = await get('/products');
-    expect(res.status).toBe(403);
-    const body = await res.json();
+    const { status, body } = await get('/products');
+    expect(status).toBe(403);
     expect(body).toEqual({ error: { code: 'FORBIDDEN', message: 'Forbidden', details: { requestId: expect.any(String) } } });
   });
 
   it('refuse a wrong API key the same way', async () => {
-    const res = await get('/products', { 'x-api-key': 'not-a-key' });
-    expect(res.status).toBe(403);
-    expect((await res.json()).error.code).toBe('FORBIDDEN');
+    const { status, body } = await get('/products', { 'x-api-key': 'not-a-key' });
+    expect(status).toBe(403);
+    expect(body.error.code).toBe('FORBIDDEN');
   });
 
   it('answer with a store key', async () => {
-    const res = await get('/products?limit=5', { 'x-api-key': storeKey });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ items: expect.any(Array) });
+    const { status, body } = await get('/products?limit=5', { 'x-api-key': storeKey });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ items: expect.any(Array) });
   });
 
   it('reject bad query parameters with 400 listing the field', async () => {
-    const res = await get('/products?limit=0', { 'x-api-key': storeKey });
-    expect(res.status).toBe(400);
-    const body = await res.json();
+    const { status, body } = await get('/products?limit=0', { 'x-api-key': storeKey });
+    expect(status).toBe(400);
     expect(body.error.code).toBe('VALIDATION_FAILED');
     expect(JSON.stringify(body.error.details)).toContain('limit');
   });
@@ -58,8 +58,8 @@ describe('store routes', () => {
 
 describe('an unknown route', () => {
   it('gets 403 in the envelope, as API Gateway answers', async () => {
-    const res = await get('/no-such-route', { 'x-api-key': storeKey });
-    expect(res.status).toBe(403);
-    expect((await res.json()).error.code).toBe('FORBIDDEN');
+    const { status, body } = await get('/no-such-route', { 'x-api-key': storeKey });
+    expect(status).toBe(403);
+    expect(body.error.code).toBe('FORBIDDEN');
   });
 });
