@@ -1,6 +1,11 @@
 // Three projects so each kind of test can run alone (`npm run test:unit` …); `npm test` runs them all.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json', 'mjs'] };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json', 'mjs'],
+  moduleNameMapper: { '^@middy/core$': '<rootDir>/test/support/middy-core.js' },
+};
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { BUNDLE_SETTINGS } from '../../lib/constructs/service-function';
 
-/** Bundles the baseline handler with the same esbuild options ServiceFunction uses. */
+/** Bundles the baseline handler with the esbuild settings every function bundle uses. */
 export const buildBaseline = async (outdir: string): Promise<string> => {
   const outfile = path.join(outdir, 'baseline', 'index.mjs');
   await build({
@@ -12,10 +13,11 @@ export const buildBaseline = async (outdir: string): Promise<string> => {
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node22',
     format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    target: BUNDLE_SETTINGS.target,
+    mainFields: [...BUNDLE_SETTINGS.mainFields],
+    banner: { js: BUNDLE_SETTINGS.banner },
+    alias: { ...BUNDLE_SETTINGS.alias },
     logLevel: 'warning',
   });
   return outfile;

@@ -29,8 +29,9 @@ const main = async () => {
 
     const functions = resourcesOfType(assembly, 'AWS::Lambda::Function').map((fn) => {
       const props = resolver.resolve(fn.stackName, fn.resource.Properties) as { Environment?: { Variables?: Record<string, string> } };
+      const cdkPath = fn.resource.Metadata?.['aws:cdk:path'];
       return {
-        name: fn.logicalId,
+        name: typeof cdkPath === 'string' ? cdkPath.split('/').slice(1, -1).join('/') : fn.logicalId,
         file: path.join(cloudAssemblyDir, String(fn.resource.Metadata?.['aws:asset:path']), 'index.mjs'),
         env: { ...localEnv, ...props.Environment?.Variables },
       };

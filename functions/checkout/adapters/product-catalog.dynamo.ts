@@ -1,0 +1,83 @@
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { ValidationError } from '../../_platform/errors';
+import { moneySchema } from '../../_platform/money';
+import type { Product, ProductPage } from '../domain/model';
+import type { ProductCatalog, ProductListQuery } from '../domain/ports';
+
+/*
+ * Catalog table (CATALOG_TABLE), one item per product:
+ *   pk = PRODUCT#<sku>        sk = PRODUCT
+ *   gsi1pk = SELLER#<sellerId>  gsi1sk = PRODUCT#<sku>    (index gsi1: a seller's products in SKU order)
+ *   sku, title, sellerId, prices [{ value, currency }], stock, weightGrams, dimensionsCm { l, w, h }
+ * Listing by seller queries gsi1; listing everything scans the table (fine for a catalog of this size; a
+ * "by category" index would replace the scan when that listing exists).
+ */
+
+const storedProductSchema = z.object({
+  sku: z.string(),
+  title: z.string(),
+  sellerId: z.string(),
+  prices: z.array(moneySchema),
+  stock: z.int(),
+  weightGrams: z.int(),
+  dimensionsCm: z.object({ l: z.number(), w: z.number(), h: z.number() }),
+});
+
+// LastEvaluatedKey shapes: a table scan gives the table key; a gsi1 query adds the index key.
+const tableKeySchema = z.strictObject({ pk: z.string().check(z.startsWith('PRODUCT#')), sk: z.literal('PRODUCT') });
+const sellerKeySchema = z.strictObject({
+  pk: z.string().check(z.startsWith('PRODUCT#')),
+  sk: z.literal('PRODUCT'),
+  gsi1pk: z.string().check(z.startsWith('SELLER#')),
+  gsi1sk: z.string().check(z.startsWith('PRODUCT#')),
+});
+type StartKey = Record<string, string>;
+
+const invalidCursor = (cause?: unknown) =>
+  new ValidationError('invalid cursor', [{ path: 'query.cursor', message: 'not a cursor issued for this listing' }], { cause });
+
+/** The cursor is the page's LastEvaluatedKey as base64url JSON. */
+const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
+  key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
+
+const decodeCursor = (cursor: string, sellerId: string | undefined): StartKey => {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (cause) {
+    throw invalidCursor(cause);
+  }
+  if (sellerId === undefined) {
+    const key = z.safeParse(tableKeySchema, json);
+    if (!key.success) throw invalidCursor(key.error);
+    return key.data;
+  }
+  const key = z.safeParse(sellerKeySchema, json);
+  if (!key.success) throw invalidCursor(key.error);
+  if (key.data.gsi1pk !== `SELLER#${sellerId}`) throw invalidCursor();
+  return key.data;
+};
+
+const toProduct = (item: Record<string, unknown>): Product => z.parse(storedProductSchema, item);
+
+/** The ProductCatalog on DynamoDB (key design above). */
+export const dynamoProductCatalog = (client: DynamoDBDocumentClient, tableName: string): ProductCatalog => ({
+  async list({ sellerId, cursor, limit }: ProductListQuery): Promise<ProductPage> {
+    const ExclusiveStartKey = cursor === undefined ? undefined : decodeCursor(cursor, sellerId);
+    const page =
+      sellerId === undefined
+        ? await client.send(new ScanCommand({ TableName: tableName, Limit: limit, ExclusiveStartKey }))
+        : await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :seller',
+              ExpressionAttributeValues: { ':seller': `SELLER#${sellerId}` },
+              Limit: limit,
+              ExclusiveStartKey,
+            }),
+          );
+    return { items: (page.Items ?? []).map(toProduct), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  },
+});

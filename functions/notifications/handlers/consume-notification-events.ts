@@ -1,0 +1,4 @@
+import { eventConsumer } from '../../_platform/event-consumer';
+import { notificationEventHandlers } from '../domain/event-handlers';
+
+export const handler = eventConsumer({ consumer: 'notifications', handlers: notificationEventHandlers });

@@ -1,0 +1,13 @@
+import { httpHandler } from '../../_platform/http-handler';
+import { buildOpenApiDocument } from '../../_platform/openapi';
+import { checkoutRoutes } from '../../checkout/routes';
+import { getOpenApiRoute, operationsRoutes } from '../routes';
+
+// Every capability's routes; a capability with HTTP routes adds its list here.
+const allRoutes = [...operationsRoutes, ...checkoutRoutes];
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+
+export const handler = httpHandler(getOpenApiRoute, async () => {
+  document ??= buildOpenApiDocument(allRoutes);
+  return { status: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } };
+});

@@ -1,0 +1,99 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type LocalDynamoDb, startDynamoDb } from '../../../../../local/runtime/emulators/dynamodb';
+import { dynamoPaymentAttempts } from '../../../../../functions/payments/adapters/payment-attempts.dynamo';
+import { ConcurrentUpdateError } from '../../../../../functions/payments/domain/errors';
+import type { PaymentAttempt } from '../../../../../functions/payments/domain/model';
+import type { PaymentAttemptRepository } from '../../../../../functions/payments/domain/ports';
+import { singleTable } from '../../../../support/dynamodb-tables';
+
+// Against the local runtime's DynamoDB (dynalite) with the real SDK: expressions, conditions and reserved words are
+// judged by a DynamoDB implementation, not by our own expectations.
+let dynamo: LocalDynamoDb;
+let documents: DynamoDBDocumentClient;
+let repository: PaymentAttemptRepository;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb({ host: '127.0.0.1' });
+  await dynamo.createTable(singleTable('orders'));
+  documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
+  repository = dynamoPaymentAttempts(documents, 'orders');
+});
+afterAll(async () => {
+  documents.destroy();
+  await dynamo.stop();
+});
+
+let sequence = 0;
+const anAttempt = (overrides: Partial<PaymentAttempt> = {}): PaymentAttempt => {
+  sequence += 1;
+  return {
+    orderId: `ord_${sequence}`,
+    paymentId: `pay_${sequence}`,
+    status: 'pending',
+    taskToken: 'token-1',
+    awaitingUntil: '2026-03-01T10:15:00.000Z',
+    updatedAt: '2026-03-01T10:00:00.000Z',
+    version: 1,
+    ...overrides,
+  };
+};
+const rawItem = async ({ orderId, paymentId }: PaymentAttempt) =>
+  (await documents.send(new GetCommand({ TableName: 'orders', Key: { pk: `ORDER#${orderId}`, sk: `PAYMENT#${paymentId}` } }))).Item;
+
+describe('the payment attempt repository on DynamoDB', () => {
+  it('stores an attempt under ORDER#<orderId> / PAYMENT#<paymentId> and reads it back', async () => {
+    const attempt = anAttempt();
+
+    await repository.save(attempt);
+
+    expect(await rawItem(attempt)).toMatchObject({ pk: `ORDER#${attempt.orderId}`, sk: `PAYMENT#${attempt.paymentId}`, status: 'pending' });
+    expect(await repository.get(attempt)).toEqual(attempt);
+  });
+
+  it('answers undefined for an attempt that does not exist', async () => {
+    await expect(repository.get({ orderId: 'ord_none', paymentId: 'pay_none' })).resolves.toBeUndefined();
+  });
+
+  it('moves to the next version, removing cleared attributes and keeping ones other steps wrote', async () => {
+    const attempt = anAttempt();
+    await repository.save(attempt);
+    await documents.send(
+      new PutCommand({ TableName: 'orders', Item: { ...(await rawItem(attempt)), method: 'bkash', amount: { value: 240000, currency: 'BDT' } } }),
+    );
+
+    await repository.save({ ...attempt, status: 'succeeded', taskToken: undefined, awaitingUntil: undefined, providerReference: 'TRX-1', version: 2 });
+
+    const stored = await rawItem(attempt);
+    expect(stored).toMatchObject({ status: 'succeeded', providerReference: 'TRX-1', version: 2, method: 'bkash', amount: { value: 240000, currency: 'BDT' } });
+    expect(stored).not.toHaveProperty('taskToken');
+    expect(stored).not.toHaveProperty('awaitingUntil');
+  });
+
+  it('refuses a second creation of the same attempt', async () => {
+    const attempt = anAttempt();
+    await repository.save(attempt);
+
+    await expect(repository.save({ ...attempt, taskToken: 'token-2' })).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(await repository.get(attempt)).toMatchObject({ taskToken: 'token-1' });
+  });
+
+  it('refuses a write based on a stale version', async () => {
+    const attempt = anAttempt();
+    await repository.save(attempt);
+    await repository.save({ ...attempt, taskToken: 'token-2', version: 2 });
+
+    await expect(repository.save({ ...attempt, status: 'failed', failureCode: 'EXPIRED', version: 2 })).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(await repository.get(attempt)).toMatchObject({ status: 'pending', taskToken: 'token-2', version: 2 });
+  });
+
+  it('throws on a stored item that is not an attempt instead of guessing', async () => {
+    const attempt = anAttempt();
+    await repository.save(attempt);
+    await documents.send(new PutCommand({ TableName: 'orders', Item: { ...(await rawItem(attempt)), status: 'paid' } }));
+
+    await expect(repository.get(attempt)).rejects.toThrow();
+  });
+});

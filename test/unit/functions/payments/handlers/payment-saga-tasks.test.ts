@@ -1,0 +1,91 @@
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ValidationError } from '../../../../../functions/_platform/errors';
+import { platformEnv, setEnv } from '../../../../support/env';
+import { aLambdaContext } from '../../../../support/lambda-context';
+import { captureLogs } from '../../../../support/log-capture';
+
+
+setEnv({ ...platformEnv, POWERTOOLS_SERVICE_NAME: 'payments', ORDERS_TABLE: 'orders-table', AWS_REGION: 'us-east-1' });
+const awaitTask = require('../../../../../functions/payments/handlers/await-payment-result') as typeof import('../../../../../functions/payments/handlers/await-payment-result');
+const confirmTask = require('../../../../../functions/payments/handlers/confirm-payment') as typeof import('../../../../../functions/payments/handlers/confirm-payment');
+const compensateTask = require('../../../../../functions/payments/handlers/compensate-payment') as typeof import('../../../../../functions/payments/handlers/compensate-payment');
+
+const documents = mockClient(DynamoDBDocumentClient);
+let logs: ReturnType<typeof captureLogs>;
+beforeEach(() => {
+  logs = captureLogs();
+  documents.on(UpdateCommand).resolves({});
+});
+afterEach(() => {
+  logs.stop();
+  documents.reset();
+});
+afterAll(() => documents.restore());
+
+const stored = { pk: 'ORDER#ord_1', sk: 'PAYMENT#pay_1', orderId: 'ord_1', paymentId: 'pay_1', updatedAt: '2026-03-01T10:00:00.000Z' };
+
+describe('payment saga task handlers', () => {
+  it('await-payment-result stores the token in ORDERS_TABLE and returns { stored: true }', async () => {
+    documents.on(GetCommand).resolves({});
+
+    const output = await awaitTask.handler({ taskToken: 'token-1', orderId: 'ord_1', paymentId: 'pay_1', timeoutSeconds: 60 }, aLambdaContext());
+
+    expect(output).toEqual({ stored: true });
+    const update = documents.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(update.TableName).toBe('orders-table');
+    expect(Object.values(update.ExpressionAttributeValues ?? {})).toContain('token-1');
+  });
+
+  it('confirm-payment returns the typed output', async () => {
+    documents.on(GetCommand).resolves({ Item: { ...stored, status: 'pending', taskToken: 'token-1', version: 1 } });
+
+    const output = await confirmTask.handler({ orderId: 'ord_1', paymentId: 'pay_1', result: { status: 'succeeded', providerReference: 'TRX-1' } }, aLambdaContext());
+
+    expect(output).toEqual({ orderId: 'ord_1', paymentId: 'pay_1', status: 'succeeded' });
+  });
+
+  it('compensate-payment takes the Catch output and returns the failure code', async () => {
+    documents.on(GetCommand).resolves({ Item: { ...stored, status: 'pending', version: 1 } });
+
+    const output = await compensateTask.handler(
+      { orderId: 'ord_1', paymentId: 'pay_1', error: { Error: 'States.Timeout', Cause: 'Task timed out' } },
+      aLambdaContext(),
+    );
+
+    expect(output).toEqual({ orderId: 'ord_1', paymentId: 'pay_1', status: 'failed', failureCode: 'EXPIRED' });
+  });
+
+  it('throws a named error for the state machine, logged once at warn', async () => {
+    documents.on(GetCommand).resolves({ Item: { ...stored, status: 'failed', failureCode: 'EXPIRED', version: 2 } });
+
+    const attempt = confirmTask.handler({ orderId: 'ord_1', paymentId: 'pay_1', result: { status: 'succeeded' } }, aLambdaContext());
+
+    await expect(attempt).rejects.toMatchObject({ name: 'ConflictError', code: 'CONFLICT' });
+    expect(logs.logs().filter((line) => line.message === 'task failed')).toEqual([
+      expect.objectContaining({ level: 'WARN', errorName: 'ConflictError' }),
+    ]);
+  });
+
+  it('rejects an input that breaks the contract with ValidationError, listing every field, before touching the table', async () => {
+    const attempt = awaitTask.handler({ orderId: '', timeoutSeconds: -1 }, aLambdaContext());
+
+    const error: unknown = await attempt.then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fields.map((field) => field.path).sort()).toEqual([
+      'input.orderId',
+      'input.paymentId',
+      'input.taskToken',
+      'input.timeoutSeconds',
+    ]);
+    expect(documents.calls()).toHaveLength(0);
+  });
+
+  it('never logs the task token', async () => {
+    documents.on(GetCommand).resolves({});
+
+    await awaitTask.handler({ taskToken: 'secret-token-xyz', orderId: 'ord_1', paymentId: 'pay_1', timeoutSeconds: 60 }, aLambdaContext());
+
+    expect(JSON.stringify(logs.logs())).not.toContain('secret-token-xyz');
+  });
+});
