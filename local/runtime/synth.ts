@@ -8,14 +8,15 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * Synthesizes the app in this process, offline, exactly as `cdk synth` would: the same stacks, cdk.json's feature
- * flags, and esbuild bundles in `<outdir>/asset.<hash>/`. Asset metadata is switched on so each function names its
- * bundle directory. cdk-nag is not run here (the tests run it); it changes no template.
+ * flags, and esbuild bundles in `<outdir>/asset.<hash>/`. Asset and path metadata are on, as the CLI sets them, so
+ * each function names its bundle directory and each resource its construct path. cdk-nag is not run here (the tests
+ * run it); it changes no template.
  */
 export const synthesize = (config: EnvironmentConfig, outdir: string): string => {
   const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
   const app = new App({
     outdir,
-    context: { ...cdkJson.context, env: config.name, 'aws:cdk:enable-asset-metadata': true },
+    context: { ...cdkJson.context, env: config.name, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true },
   });
   addCommerceHub(app, config);
   return app.synth().directory;
