@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { environmentConfig } from '../../lib/config/environments';
@@ -51,6 +52,16 @@ const explain = (err: unknown, ports: { port: number; awsPort: number }): string
   return undefined;
 };
 
+/** Fails before the (slow) synth when a port is taken; listening again later still reports a port lost meanwhile. */
+const assertPortFree = (port: number): Promise<void> =>
+  port === 0
+    ? Promise.resolve()
+    : new Promise((resolve, reject) => {
+        const probe = createServer();
+        probe.once('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { port })));
+        probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+      });
+
 const main = async (): Promise<void> => {
   const options = parseOptions();
   if (options.help) {
@@ -72,6 +83,8 @@ const main = async (): Promise<void> => {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   try {
+    await assertPortFree(options.port);
+    await assertPortFree(options.awsPort);
     process.stdout.write(`Synthesizing the ${options.env.name} app (CDK, esbuild bundles)…\n`);
     const cloudAssemblyDir = synthesize(options.env, path.join(PROJECT_ROOT, 'cdk.out'));
     const synthMs = Date.now() - begun;
@@ -94,7 +107,7 @@ const main = async (): Promise<void> => {
       `  Health       ${endpoints.api.url}/health`,
       `  OpenAPI      ${endpoints.api.url}/openapi.json`,
       `  Store key    ${keys}   → send as x-api-key`,
-      `  AWS endpoint ${endpoints.aws.endpoint}  (DynamoDB ${endpoints.aws.dynamodb})`,
+      `  AWS endpoint ${endpoints.aws.endpoint}  (DynamoDB, SQS, SNS, Step Functions, Secrets Manager)`,
       `               AWS_ENDPOINT_URL=${endpoints.aws.endpoint} AWS_REGION=${endpoints.aws.region} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
       `  Functions    ${runtime.functionNames.length} (logs below, prefixed with their name)`,
       `  Endpoints    ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'endpoints.json'))}; provider secrets in ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'secrets.json'))}`,

@@ -136,7 +136,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     let invokeFunction: InvokeFunction = async () => ({ ok: false, errorType: 'ResourceNotFoundException', errorMessage: 'functions not started yet' });
     const stepFunctions = createStepFunctionsEmulator({ invoke: (fn, payload) => invokeFunction(fn, payload), log: opts.log });
     started.push(stepFunctions);
-    services.push(sqs, sns, secretsManager, stepFunctions, invocationLogService(invocations));
+    services.push(dynamodb.service, sqs, sns, secretsManager, stepFunctions, invocationLogService(invocations));
 
     // Data first: tables, queues (dead-letter queues before the queues that redrive to them), topics, subscriptions.
     for (const table of ofType('AWS::DynamoDB::Table')) {

@@ -1,10 +1,10 @@
+import { Agent, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import {
   CreateTableCommand, CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ResourceInUseException,
   ScanCommand, DeleteItemCommand, AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { LOCAL_REGION } from '../contracts';
+import { LOCAL_REGION, type AwsService } from '../contracts';
 
 /** A table as the template declares it (properties already resolved). */
 export interface TableDefinition {
@@ -17,7 +17,10 @@ export interface TableDefinition {
 }
 
 export interface LocalDynamoDb {
+  /** dynalite's own URL: the functions' AWS_ENDPOINT_URL_DYNAMODB (the shortest path for the hottest calls). */
   readonly url: string;
+  /** DynamoDB on the shared AWS endpoint too, so `AWS_ENDPOINT_URL` alone reaches every service from any tool. */
+  readonly service: AwsService;
   /** Creates the table unless it exists (a persisted one from an earlier run is kept as it is). */
   createTable(definition: TableDefinition): Promise<'created' | 'existing'>;
   /** Deletes expired items once; the sweeper calls it on an interval. */
@@ -78,8 +81,24 @@ export const startDynamoDb = async (opts: { host: string; dataDir?: string }): P
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
+  const agent = new Agent({ keepAlive: true });
+  const service: AwsService = {
+    name: 'dynamodb',
+    matches: (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').startsWith('DynamoDB_20120810.'),
+    handle: (req: IncomingMessage, body: Buffer, res: ServerResponse) =>
+      new Promise<void>((resolve, reject) => {
+        const forwarded = request(`${url}${req.url ?? '/'}`, { method: req.method, headers: req.headers, agent }, (answer) => {
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(res).on('finish', resolve).on('error', reject);
+        });
+        forwarded.on('error', reject);
+        forwarded.end(body);
+      }),
+  };
+
   return {
     url,
+    service,
     async createTable(def) {
       if (def.timeToLiveAttribute) {
         ttlTables.set(def.tableName, { attribute: def.timeToLiveAttribute, keys: (def.keySchema ?? []).map((k) => k.AttributeName!) });
@@ -103,6 +122,7 @@ export const startDynamoDb = async (opts: { host: string; dataDir?: string }): P
     async stop() {
       clearInterval(sweeper);
       client.destroy();
+      agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

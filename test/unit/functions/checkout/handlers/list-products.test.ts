@@ -4,6 +4,7 @@ import { anApiGatewayEvent } from '../../../../support/api-gateway';
 import { platformEnv, setEnv } from '../../../../support/env';
 import { aLambdaContext } from '../../../../support/lambda-context';
 import { captureLogs } from '../../../../support/log-capture';
+import { sampleEvent } from '../../../../support/sample-event';
 
 
 setEnv({ ...platformEnv, CATALOG_TABLE: 'catalog-table', AWS_REGION: 'us-east-1' });
@@ -43,6 +44,16 @@ const list = async (query: Record<string, string> = {}) => {
 };
 
 describe('GET /products', () => {
+  it('answers the sample request in events/checkout/list-products.apigw.json', async () => {
+    documents.on(QueryCommand).resolves({ Items: [anItem('TSHIRT-RED-M', 'seller-dhaka-1')] });
+
+    const response = await handler(sampleEvent('checkout/list-products.apigw.json'), aLambdaContext());
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body).items).toEqual([aProduct('TSHIRT-RED-M', 'seller-dhaka-1')]);
+    expect(documents.commandCalls(QueryCommand)[0].args[0].input.ExpressionAttributeValues).toEqual({ ':seller': 'SELLER#seller-dhaka-1' });
+  });
+
   it('scans the catalog when no seller is given, 20 per page by default, in the API shape', async () => {
     documents.on(ScanCommand).resolves({ Items: [anItem('A'), anItem('B')] });
 

@@ -6,6 +6,7 @@ import { anApiGatewayEvent } from '../../../../support/api-gateway';
 import { platformEnv, setEnv } from '../../../../support/env';
 import { aLambdaContext } from '../../../../support/lambda-context';
 import { captureLogs } from '../../../../support/log-capture';
+import { sampleEvent } from '../../../../support/sample-event';
 
 
 const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:000000000000:${resource}`;
@@ -39,12 +40,19 @@ afterAll(() => {
   for (const client of [dynamo, sns, secrets]) client.restore();
 });
 
-const getHealth = async () => {
-  const result = await handler(anApiGatewayEvent({ path: '/health' }), aLambdaContext());
+const getHealth = async (event = anApiGatewayEvent({ path: '/health' })) => {
+  const result = await handler(event, aLambdaContext());
   return { status: result.statusCode, headers: result.headers, body: JSON.parse(result.body) };
 };
 
 describe('GET /health', () => {
+  it('answers the sample request in events/operations/get-health.apigw.json', async () => {
+    const { status, body } = await getHealth(sampleEvent('operations/get-health.apigw.json'));
+
+    expect(status).toBe(200);
+    expect(body.status).toBe('ok');
+  });
+
   it('answers 200 ok when every table is ACTIVE and the topic and secret are described', async () => {
     const { status, body, headers } = await getHealth();
 

@@ -4,6 +4,7 @@ import { ValidationError } from '../../../../../functions/_platform/errors';
 import { platformEnv, setEnv } from '../../../../support/env';
 import { aLambdaContext } from '../../../../support/lambda-context';
 import { captureLogs } from '../../../../support/log-capture';
+import { sampleEvent } from '../../../../support/sample-event';
 
 
 setEnv({ ...platformEnv, POWERTOOLS_SERVICE_NAME: 'payments', ORDERS_TABLE: 'orders-table', AWS_REGION: 'us-east-1' });
@@ -26,6 +27,16 @@ afterAll(() => documents.restore());
 const stored = { pk: 'ORDER#ord_1', sk: 'PAYMENT#pay_1', orderId: 'ord_1', paymentId: 'pay_1', updatedAt: '2026-03-01T10:00:00.000Z' };
 
 describe('payment saga task handlers', () => {
+  it('run the sample inputs in events/payments/*.sfn.json', async () => {
+    const sample = { ...stored, pk: 'ORDER#ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P', sk: 'PAYMENT#pay_01JD5Q80A1B2C3D4E5F6G7H8J9', orderId: 'ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P', paymentId: 'pay_01JD5Q80A1B2C3D4E5F6G7H8J9' };
+    documents.on(GetCommand).resolves({});
+    expect(await awaitTask.handler(sampleEvent('payments/await-payment-result.sfn.json'), aLambdaContext())).toEqual({ stored: true });
+
+    documents.on(GetCommand).resolves({ Item: { ...sample, status: 'pending', taskToken: 'token', version: 1 } });
+    expect(await confirmTask.handler(sampleEvent('payments/confirm-payment.sfn.json'), aLambdaContext())).toMatchObject({ status: 'succeeded' });
+    expect(await compensateTask.handler(sampleEvent('payments/compensate-payment.sfn.json'), aLambdaContext())).toMatchObject({ status: 'failed', failureCode: 'EXPIRED' });
+  });
+
   it('await-payment-result stores the token in ORDERS_TABLE and returns { stored: true }', async () => {
     documents.on(GetCommand).resolves({});
 

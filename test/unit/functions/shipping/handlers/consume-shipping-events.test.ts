@@ -4,6 +4,7 @@ import { platformEnv, setEnv } from '../../../../support/env';
 import { aLambdaContext } from '../../../../support/lambda-context';
 import { captureLogs } from '../../../../support/log-capture';
 import { anSqsEvent, anSqsRecord } from '../../../../support/sqs';
+import { sampleEvent } from '../../../../support/sample-event';
 
 
 setEnv({ ...platformEnv, POWERTOOLS_SERVICE_NAME: 'shipping', IDEMPOTENCY_TABLE: 'idempotency-table', AWS_REGION: 'us-east-1' });
@@ -24,6 +25,13 @@ afterAll(() => dynamo.restore());
 const anEvent = { id: 'evt_01', type: 'order.paid', version: 1, occurredAt: '2026-03-01T10:00:00Z', orderId: 'ord_1', data: {} };
 
 describe('consume-shipping-events', () => {
+  it('handles the sample batch in events/shipping/order-paid.sqs.json', async () => {
+    const response = await handler(sampleEvent('shipping/order-paid.sqs.json'), aLambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(1);
+  });
+
   it('records the event id in the idempotency table under the shipping scope, then acknowledges the not-yet-handled type', async () => {
     const response = await handler(anSqsEvent(anSqsRecord(anEvent)), aLambdaContext());
 
