@@ -1,4 +1,5 @@
-import type { PaymentAttempt, PaymentAttemptRef } from './model';
+import type { Money } from '../../_platform/money';
+import type { PaymentAttempt, PaymentAttemptRef, PaymentFailureCode } from './model';
 
 /** Where payment attempts live. */
 export interface PaymentAttemptRepository {
@@ -10,4 +11,103 @@ export interface PaymentAttemptRepository {
    * Throws ConcurrentUpdateError when the condition fails.
    */
   save(attempt: PaymentAttempt): Promise<void>;
+}
+
+/** Payment gateways Commerce Hub speaks to (one adapter file each under functions/payments/gateways/). */
+export type GatewayId = 'bkash' | 'nagad';
+
+/** Options of every gateway call. */
+export interface GatewayCallOptions {
+  /**
+   * Stable per money movement, derived from the attempt and the step (`pay_…:execute`, `ref_…`), so a retried call
+   * can never move money twice. Sent to the gateway where it supports one; otherwise the adapter relies on the
+   * gateway's own duplicate detection (bKash 2062, Nagad's orderId) and says so.
+   */
+  readonly idempotencyKey: string;
+}
+
+export interface CreatePaymentSession {
+  /** Our attempt id; used as the merchant invoice / order number at the gateway, so it is unique per attempt. */
+  readonly paymentId: string;
+  readonly orderId: string;
+  readonly amount: Money;
+  /** Absolute URL the gateway sends the buyer back to: our `/v1/payments/{paymentId}/return`. */
+  readonly returnUrl: string;
+  /** The buyer's IPv4 where the gateway wants it (Nagad's X-KM-IP-V4). */
+  readonly buyerIp?: string;
+}
+
+/** What the buyer must do next: open the gateway's page. */
+export interface PaymentSession {
+  /** The gateway's id of this payment (bKash paymentID, Nagad paymentReferenceId). */
+  readonly gatewayReference: string;
+  readonly redirectUrl: string;
+}
+
+/** The gateway's view of a payment, from a server-side query (never from a redirect's query string alone). */
+export interface GatewayPaymentStatus {
+  /**
+   * `pending`: the buyer has not finished; `approved`: the buyer approved and the money moves on capture (bKash
+   * before execute); `completed`: the money moved; `failed`: declined, cancelled or expired (see failureCode).
+   */
+  readonly state: 'pending' | 'approved' | 'completed' | 'failed';
+  readonly gatewayReference: string;
+  /** The gateway's transaction id once money moved (bKash trxID, Nagad issuerPaymentRefNo). */
+  readonly transactionId?: string;
+  readonly amount?: Money;
+  readonly failureCode?: PaymentFailureCode;
+  /** The gateway's own status text, for the timeline and support. */
+  readonly gatewayStatus: string;
+}
+
+/** What a buyer's return to `returnUrl` claims. Unsigned: only a hint of which payment to query. */
+export interface ReturnClaim {
+  readonly gatewayReference: string;
+  readonly claimed: 'success' | 'failure' | 'cancel';
+}
+
+export interface RefundRequest {
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly gatewayReference: string;
+  readonly transactionId: string;
+  readonly amount: Money;
+  /** What the payment took; Nagad needs it beside the amount to refund. */
+  readonly capturedAmount: Money;
+  /** When the payment was made (Nagad needs the original date). */
+  readonly paidAt: string;
+  readonly reason: string;
+}
+
+export interface RefundResult {
+  /** `pending`: accepted, not yet confirmed: ask refundStatus later; never report it as succeeded. */
+  readonly state: 'succeeded' | 'pending' | 'failed';
+  readonly refundReference?: string;
+  readonly amount: Money;
+  readonly gatewayStatus: string;
+}
+
+/**
+ * A payment gateway. Every method throws ProviderRetryableError when the call certainly did not take effect,
+ * ProviderIndeterminateError when it may have (ask `queryStatus` / `refundStatus` before anything else), and
+ * ProviderTerminalError with a PaymentFailureCode in `details.failureCode` when the gateway refused for good.
+ */
+export interface PaymentGateway {
+  readonly id: GatewayId;
+  /** Creates the payment at the gateway for `amount`, in minor units of a currency the gateway takes (BDT). */
+  createSession(request: CreatePaymentSession, options: GatewayCallOptions): Promise<PaymentSession>;
+  /** Reads the buyer's return query string (what the gateway appended to returnUrl). Throws ValidationError when malformed. */
+  parseReturn(query: Readonly<Record<string, string | undefined>>): ReturnClaim;
+  /** The gateway's current view of the payment: the only thing a result is ever decided on. Safe to repeat. */
+  queryStatus(payment: { paymentId: string; gatewayReference: string }, options: GatewayCallOptions): Promise<GatewayPaymentStatus>;
+  /**
+   * Moves the money of an approved payment where the gateway needs a server call (bKash execute); for a gateway that
+   * completes on its own page (Nagad) it confirms completion through the status query. Repeating it after success
+   * returns the completed payment (bKash 2062 is answered with a query), never a second debit.
+   */
+  capture(payment: { paymentId: string; gatewayReference: string }, options: GatewayCallOptions): Promise<GatewayPaymentStatus>;
+  /** Refunds part or all of a completed payment. The gateway caps the total at what was paid. */
+  refund(request: RefundRequest, options: GatewayCallOptions): Promise<RefundResult>;
+  /** The gateway's view of an earlier refund (after a timeout or a pending answer). */
+  refundStatus(request: RefundRequest, options: GatewayCallOptions): Promise<RefundResult>;
 }

@@ -1,0 +1,48 @@
+/**
+ * What every provider simulator offers besides the provider's own protocol: a control API (HTTP, so tests in other
+ * processes and the local runtime can drive it) and the buyer's side of hosted pages.
+ *
+ * Control API, on the simulator's own port:
+ *   POST /__control/scenario  {"mode": SimulatorMode, "delayMs"?: number, "times"?: number}   → 204
+ *   POST /__control/reset                                                                    → 204 (state and scenario)
+ *   POST /__control/buyer/{gatewayReference}  {"action": BuyerAction}                        → 200 {"redirectUrl": string | null}
+ *   GET  /__control/state                                                                    → 200 (the simulator's records, for debugging)
+ */
+
+/**
+ * - `normal`: behave like the provider's sandbox.
+ * - `decline`: the next payments are declined by the provider.
+ * - `down`: every protocol call answers 503 (connection-level outage as the provider shows it).
+ * - `slow`: every protocol call waits `delayMs` before answering (past the client's timeout to test timeouts).
+ * - `flaky`: the next `times` protocol calls answer 5xx, then normal.
+ * - `lose-callback`: the buyer approves but never comes back (the redirect is dropped).
+ * - `duplicate-callback`: the buyer's return is delivered twice.
+ * - `timeout-then-complete`: the next money-moving call (execute/complete/refund) applies, then answers only after
+ *   `delayMs` (an outcome the caller cannot know without a status query).
+ */
+export type SimulatorMode = 'normal' | 'decline' | 'down' | 'slow' | 'flaky' | 'lose-callback' | 'duplicate-callback' | 'timeout-then-complete';
+
+export interface SimulatorScenario {
+  readonly mode: SimulatorMode;
+  readonly delayMs?: number;
+  readonly times?: number;
+}
+
+/** What a buyer can do on the gateway's hosted page. */
+export type BuyerAction = 'approve' | 'cancel' | 'insufficient-balance' | 'wrong-pin';
+
+/** A running simulator, as tests and the local runtime hold it. */
+export interface ProviderSimulator {
+  /** Base URL to put into the provider's secret as `baseUrl`. */
+  readonly url: string;
+  /** The sandbox credentials the simulator accepts, as the provider's secret holds them (adapter config shape). */
+  readonly secret: Readonly<Record<string, string>>;
+  scenario(scenario: SimulatorScenario): Promise<void>;
+  reset(): Promise<void>;
+  /**
+   * Acts as the buyer on the hosted page. Returns where the browser is sent back to (the merchant's return URL with
+   * the provider's query string), or null when the scenario loses the callback.
+   */
+  buyer(gatewayReference: string, action: BuyerAction): Promise<{ redirectUrl: string | null }>;
+  stop(): Promise<void>;
+}
