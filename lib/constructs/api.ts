@@ -107,11 +107,13 @@ export class CommerceApi extends Construct {
           ? 'Store routes are authorised by API key and usage plan (server-to-server), as API.md specifies.'
           : 'Public by design: health/OpenAPI, or a provider webhook whose signature is verified in code.',
       });
-      Validations.of(method).acknowledge({
-        id: 'AwsSolutions-COG4',
-        reason: 'Storefronts authenticate with API keys and staff with a JWT authorizer, not a Cognito user pool.',
-      });
     }
+    Validations.of(method).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: route.auth === 'iam'
+        ? 'Operator routes are authorised by IAM (SigV4), not a Cognito user pool.'
+        : 'Storefronts authenticate with API keys and staff with a JWT authorizer, not a Cognito user pool.',
+    });
   }
 
   private resourceFor(path: string): IResource {

@@ -39,6 +39,7 @@ export class ServiceStack extends Stack {
         GetHealth: operations.healthFn,
         GetOpenApi: operations.openApiFn,
         ListProducts: checkout.listProductsFn,
+        UpsertProduct: checkout.upsertProductFn,
         AwaitPaymentResult: payments.awaitResultFn,
         ConfirmPayment: payments.confirmFn,
         CompensatePayment: payments.compensateFn,

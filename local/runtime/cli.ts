@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { environmentConfig } from '../../lib/config/environments';
 import { LOCAL_CREDENTIALS, LocalRuntime, startLocalRuntime } from './runtime';
+import { seedDemoCatalog } from '../demo/seed-catalog';
 import { synthesize } from './synth';
 import { LocalRuntimeError } from './template';
 
@@ -97,6 +98,7 @@ const main = async (): Promise<void> => {
       log: (line) => process.stdout.write(`${line}\n`),
     });
     const { endpoints } = runtime;
+    const seeded = await seedDemoCatalog(endpoints.api.url, endpoints.apiKeys[0].value, LOCAL_CREDENTIALS);
     mkdirSync(LOCAL_DIR, { recursive: true });
     writeFileSync(path.join(LOCAL_DIR, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
     const keys = endpoints.apiKeys.map((k) => `${k.value}  (${k.name})`).join('\n               ');
@@ -110,6 +112,7 @@ const main = async (): Promise<void> => {
       `  AWS endpoint ${endpoints.aws.endpoint}  (DynamoDB, SQS, SNS, Step Functions, Secrets Manager)`,
       `               AWS_ENDPOINT_URL=${endpoints.aws.endpoint} AWS_REGION=${endpoints.aws.region} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
       `  Functions    ${runtime.functionNames.length} (logs below, prefixed with their name)`,
+      `  Catalog      ${seeded} demo products added through PUT /v1/products/{sku} (SigV4 with the local credentials above)`,
       `  Endpoints    ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'endpoints.json'))}; provider secrets in ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'secrets.json'))}`,
       '',
       `Ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (synth ${(synthMs / 1000).toFixed(1)} s). Ctrl-C stops everything.`,

@@ -83,18 +83,39 @@ describe('REST API', () => {
   });
 
   it.each([
-    ['health', 'GET', false],
-    ['openapi.json', 'GET', false],
-    ['products', 'GET', true],
-  ])('routes %s %s with apiKeyRequired=%s', (pathPart, method, apiKeyRequired) => {
+    ['health', 'GET', false, 'NONE'],
+    ['openapi.json', 'GET', false, 'NONE'],
+    ['products', 'GET', true, 'NONE'],
+    ['{sku}', 'PUT', false, 'AWS_IAM'],
+  ])('routes %s %s with apiKeyRequired=%s and authorization %s', (pathPart, method, apiKeyRequired, authorizationType) => {
     const resources = dev.service.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } });
     expect(Object.keys(resources)).toHaveLength(1);
     dev.service.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: method,
       ResourceId: { Ref: Object.keys(resources)[0] },
       ApiKeyRequired: apiKeyRequired,
+      AuthorizationType: authorizationType,
       Integration: { Type: 'AWS_PROXY' },
     });
+  });
+
+  it('routes exactly the operations the OpenAPI document describes, with the same authorisation', () => {
+    const { checkoutRoutes } = require('../../functions/checkout/routes') as typeof import('../../functions/checkout/routes');
+    const { operationsRoutes } = require('../../functions/operations/routes') as typeof import('../../functions/operations/routes');
+    const documented = [...checkoutRoutes, ...operationsRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
+    const resources = dev.service.findResources('AWS::ApiGateway::Resource');
+    const pathOf = (ref: unknown): string => {
+      const id = (ref as { Ref?: string }).Ref;
+      if (!id || !resources[id]) return '';
+      return `${pathOf(resources[id].Properties.ParentId)}/${resources[id].Properties.PathPart}`;
+    };
+    const routed = Object.values(dev.service.findResources('AWS::ApiGateway::Method'))
+      .map((m) => {
+        const auth = m.Properties.AuthorizationType === 'AWS_IAM' ? 'iam' : m.Properties.ApiKeyRequired ? 'apiKey' : 'none';
+        return `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)} ${auth}`;
+      })
+      .sort();
+    expect(routed).toEqual(documented);
   });
 
   it('answers its own errors in the error envelope', () => {

@@ -1,9 +1,10 @@
-import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { ValidationError } from '../../_platform/errors';
+import { RuleViolationError, ValidationError } from '../../_platform/errors';
 import { moneySchema } from '../../_platform/money';
 import type { Product, ProductPage } from '../domain/model';
-import type { ProductCatalog, ProductListQuery } from '../domain/ports';
+import type { ProductCatalog, ProductListQuery, StockChange } from '../domain/ports';
 
 /*
  * Catalog table (CATALOG_TABLE), one item per product:
@@ -79,5 +80,35 @@ export const dynamoProductCatalog = (client: DynamoDBDocumentClient, tableName: 
             }),
           );
     return { items: (page.Items ?? []).map(toProduct), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  },
+
+  async upsert(details: Omit<Product, 'stock'>, stock: StockChange) {
+    const stockUpdate = 'set' in stock ? 'stock = :stock' : 'delta' in stock ? 'stock = if_not_exists(stock, :zero) + :delta' : 'stock = if_not_exists(stock, :zero)';
+    // DynamoDB conditions cannot add, so a decrease checks the current stock against the amount taken away.
+    const decrease = 'delta' in stock && stock.delta < 0;
+    const now = new Date().toISOString();
+    try {
+      const { Attributes } = await client.send(new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `PRODUCT#${details.sku}`, sk: 'PRODUCT' },
+        UpdateExpression: `SET sku = :sku, title = :title, sellerId = :seller, prices = :prices, weightGrams = :weight, dimensionsCm = :dims, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updatedAt = :now, createdAt = if_not_exists(createdAt, :now), ${stockUpdate}`,
+        ConditionExpression: decrease ? 'stock >= :taken' : undefined,
+        ExpressionAttributeValues: {
+          ':sku': details.sku, ':title': details.title, ':seller': details.sellerId, ':prices': details.prices,
+          ':weight': details.weightGrams, ':dims': details.dimensionsCm, ':gsi1pk': `SELLER#${details.sellerId}`,
+          ':gsi1sk': `PRODUCT#${details.sku}`, ':now': now,
+          ...('set' in stock ? { ':stock': stock.set } : { ':zero': 0 }),
+          ...('delta' in stock ? { ':delta': stock.delta } : {}),
+          ...(decrease ? { ':taken': -(stock as { delta: number }).delta } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }));
+      return { product: toProduct(Attributes ?? {}), created: Attributes?.createdAt === now };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new RuleViolationError('STOCK_BELOW_ZERO', `stock of ${details.sku} cannot go below zero`, { sku: details.sku });
+      }
+      throw err;
+    }
   },
 });

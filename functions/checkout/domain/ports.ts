@@ -1,4 +1,4 @@
-import type { ProductPage } from './model';
+import type { Product, ProductPage } from './model';
 
 /** What a catalog listing asks for. */
 export interface ProductListQuery {
@@ -17,4 +17,12 @@ export interface ProductCatalog {
    * Throws ValidationError (field `query.cursor`) for a cursor it did not issue for this query.
    */
   list(query: ProductListQuery): Promise<ProductPage>;
+  /**
+   * Creates or replaces a product's details in one conditional write. Stock is set (`{ set }`), changed
+   * (`{ delta }`, atomic against concurrent reservations) or kept (`{ keep: true }`; 0 for a new product).
+   * Throws RuleViolationError STOCK_BELOW_ZERO when a negative delta exceeds the stock.
+   */
+  upsert(details: Omit<Product, 'stock'>, stock: StockChange): Promise<{ product: Product; created: boolean }>;
 }
+
+export type StockChange = { set: number } | { delta: number } | { keep: true };

@@ -77,3 +77,39 @@ describe('the product catalog on DynamoDB', () => {
     await expect(catalog.list({ sellerId: 'seller-a', limit: 1, cursor: scanPage.nextCursor ?? '' })).rejects.toBeInstanceOf(ValidationError);
   });
 });
+
+describe('upserting a product', () => {
+  const details = (sku: string, sellerId = 'seller-u') => {
+    const { stock: _stock, ...rest } = aProduct(sku, sellerId);
+    return rest;
+  };
+
+  it('creates with stock 0 when none is given, then replaces, reporting which happened', async () => {
+    const catalog = dynamoProductCatalog(documents, 'catalog');
+    expect(await catalog.upsert(details('U1'), { keep: true })).toEqual({ product: { ...details('U1'), stock: 0 }, created: true });
+    const replaced = await catalog.upsert({ ...details('U1'), title: 'Renamed' }, { set: 9 });
+    expect(replaced).toEqual({ product: { ...details('U1'), title: 'Renamed', stock: 9 }, created: false });
+  });
+
+  it('applies concurrent stock deltas atomically, none lost', async () => {
+    const catalog = dynamoProductCatalog(documents, 'catalog');
+    await catalog.upsert(details('U2'), { set: 10 });
+    await Promise.all(Array.from({ length: 10 }, () => catalog.upsert(details('U2'), { delta: -1 })));
+    expect((await catalog.upsert(details('U2'), { keep: true })).product.stock).toBe(0);
+  });
+
+  it('refuses a decrease below zero and leaves the stock as it was', async () => {
+    const catalog = dynamoProductCatalog(documents, 'catalog');
+    await catalog.upsert(details('U3'), { set: 2 });
+    await expect(catalog.upsert(details('U3'), { delta: -3 })).rejects.toMatchObject({ code: 'STOCK_BELOW_ZERO', details: { sku: 'U3' } });
+    expect((await catalog.upsert(details('U3'), { keep: true })).product.stock).toBe(2);
+  });
+
+  it('moves a product to its new seller’s listing', async () => {
+    const catalog = dynamoProductCatalog(documents, 'catalog');
+    await catalog.upsert(details('U4', 'seller-old'), { set: 1 });
+    await catalog.upsert(details('U4', 'seller-new'), { keep: true });
+    expect((await catalog.list({ sellerId: 'seller-old', limit: 10 })).items).toEqual([]);
+    expect((await catalog.list({ sellerId: 'seller-new', limit: 10 })).items.map((p) => p.sku)).toEqual(['U4']);
+  });
+});

@@ -1,7 +1,5 @@
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Hash as SmithyHash, SourceData } from '@smithy/types';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +7,7 @@ import type { InvokeFunction, InvokeResult } from '../../../../../local/runtime/
 import { startRestApi, type RestApiDefinition, type RestApiServer } from '../../../../../local/runtime/apigateway/rest-api';
 import { createFunctionPool } from '../../../../../local/runtime/lambda/function-pool';
 import { createFunctionRegistry } from '../../../../../local/runtime/lambda/functions';
+import { NodeSha256 } from '../../../../../local/runtime/operator-client';
 
 const IAM = { accessKeyId: 'AKIALOCALOPERATOR000', secretAccessKey: 'local-operator-secret' };
 const STORE_KEY = 'store-key-0123456789abcdef';
@@ -78,23 +77,6 @@ function definition(overrides: Partial<RestApiDefinition> = {}): RestApiDefiniti
     invoke: fakeInvoke,
     ...overrides,
   };
-}
-
-const toBytes = (data: SourceData): string | Buffer =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
-/** The SHA-256 the SDK's signer needs, from node:crypto (the SDK's own @aws-crypto package is not hoisted). */
-class NodeSha256 implements SmithyHash {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
 }
 
 /** Signs a request for execute-api with the SDK's own signer and returns the headers to send. */
