@@ -29,7 +29,7 @@ describe('buildOpenApiDocument', () => {
     for (const route of allRoutes) {
       expect(operation(route.path, route.method.toLowerCase())).toMatchObject({ operationId: route.operationId, summary: route.summary });
     }
-    expect(Object.keys(document.paths).sort()).toEqual(['/health', '/openapi.json', '/products', '/things/{thingId}/parts']);
+    expect(Object.keys(document.paths).sort()).toEqual([...new Set(allRoutes.map((route) => route.path))].sort());
   });
 
   it('marks each route with its auth: the x-api-key scheme, SigV4, or none', () => {
