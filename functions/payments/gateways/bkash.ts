@@ -18,7 +18,7 @@ import {
 import { type HttpClient, type HttpRequest, type HttpResponse, TIMEOUT_HEAVY_MS } from '../../_platform/http-client';
 import { fromMajorUnits, type Money, toMajorUnits } from '../../_platform/money';
 import type { PaymentFailureCode } from '../domain/model';
-import type { GatewayPaymentStatus, PaymentGateway, RefundResult } from '../domain/ports';
+import type { GatewayPaymentStatus, PaymentGateway, RefundResult, ReturnClaim } from '../domain/ports';
 import type { ProviderToken, TokenCache } from './token-cache';
 
 const PROVIDER = 'bkash';
@@ -361,6 +361,19 @@ const bkashTokens = (config: BkashConfig, checkout: string, http: HttpClient, ca
 
 // ---- the gateway ----------------------------------------------------------------------------------------------
 
+/** Reads bKash's return query (`?paymentID=…&status=success|failure|cancel`); unsigned, so only a hint. */
+export const parseBkashReturn = (query: Readonly<Record<string, string | undefined>>): ReturnClaim => {
+  const { paymentID, status } = query;
+  const claimed = status === 'success' || status === 'failure' || status === 'cancel' ? status : undefined;
+  if (!paymentID || !claimed) {
+    throw new ValidationError('not a bKash return', [
+      ...(paymentID ? [] : [{ path: 'query.paymentID', message: 'missing' }]),
+      ...(claimed ? [] : [{ path: 'query.status', message: 'must be success, failure or cancel' }]),
+    ]);
+  }
+  return { gatewayReference: paymentID, claimed };
+};
+
 /**
  * The bKash PaymentGateway. `tokens` keeps bKash's id_token between calls (shared by every instance when it is the
  * DynamoDB cache); `clock` decides when the token is due for renewal.
@@ -449,17 +462,7 @@ export const createBkashGateway = (config: BkashConfig, http: HttpClient, tokens
       return { gatewayReference: answer.paymentID, redirectUrl: answer.bkashURL };
     },
 
-    parseReturn(query) {
-      const { paymentID, status } = query;
-      const claimed = status === 'success' || status === 'failure' || status === 'cancel' ? status : undefined;
-      if (!paymentID || !claimed) {
-        throw new ValidationError('not a bKash return', [
-          ...(paymentID ? [] : [{ path: 'query.paymentID', message: 'missing' }]),
-          ...(claimed ? [] : [{ path: 'query.status', message: 'must be success, failure or cancel' }]),
-        ]);
-      }
-      return { gatewayReference: paymentID, claimed };
-    },
+    parseReturn: parseBkashReturn,
 
     queryStatus,
 
