@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { environmentConfig } from '../../lib/config/environments';
 import { LOCAL_CREDENTIALS, LocalRuntime, startLocalRuntime } from './runtime';
 import { seedDemoCatalog } from '../demo/seed-catalog';
+import type { ProviderSimulator } from '../simulators/contracts';
+import { SIMULATED_PROVIDERS, startSimulators } from '../simulators';
 import { synthesize } from './synth';
 import { LocalRuntimeError } from './template';
 
@@ -13,7 +15,7 @@ const LOCAL_DIR = path.join(PROJECT_ROOT, '.local');
 
 const USAGE = `Usage: npm start [-- --persist] [--port 4000] [--aws-port 4566] [--env dev|staging|prod]
   --persist    keep data (tables, queues, API keys) in .local/data across restarts
-  --port       port of the REST API (default 4000)
+  --port       port of the REST API (default 4000); provider simulators take the ports from port+100 on
   --aws-port   port of the local AWS endpoint (default 4566)
   --env        which environment's configuration to synthesize (default dev)`;
 
@@ -71,12 +73,14 @@ const main = async (): Promise<void> => {
   }
   const begun = Date.now();
   let runtime: LocalRuntime | undefined;
+  let simulators: Record<string, ProviderSimulator> = {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping…\n`);
     await runtime?.stop();
+    await Promise.all(Object.values(simulators).map((simulator) => simulator.stop()));
     process.stdout.write('Stopped.\n');
     process.exit(0);
   };
@@ -86,10 +90,13 @@ const main = async (): Promise<void> => {
   try {
     await assertPortFree(options.port);
     await assertPortFree(options.awsPort);
+    for (let n = 0; n < SIMULATED_PROVIDERS.length; n += 1) await assertPortFree(options.port + 100 + n);
     process.stdout.write(`Synthesizing the ${options.env.name} app (CDK, esbuild bundles)…\n`);
     const cloudAssemblyDir = synthesize(options.env, path.join(PROJECT_ROOT, 'cdk.out'));
     const synthMs = Date.now() - begun;
+    simulators = await startSimulators({ firstPort: options.port + 100 });
     runtime = await startLocalRuntime({
+      simulatorSecrets: Object.fromEntries(Object.entries(simulators).map(([provider, simulator]) => [provider, simulator.secret])),
       cloudAssemblyDir,
       apiPort: options.port,
       awsPort: options.awsPort,
@@ -100,7 +107,8 @@ const main = async (): Promise<void> => {
     const { endpoints } = runtime;
     const seeded = await seedDemoCatalog(endpoints.api.url, endpoints.apiKeys[0].value, LOCAL_CREDENTIALS);
     mkdirSync(LOCAL_DIR, { recursive: true });
-    writeFileSync(path.join(LOCAL_DIR, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+    const simulatorUrls = Object.fromEntries(Object.entries(simulators).map(([provider, simulator]) => [provider, simulator.url]));
+    writeFileSync(path.join(LOCAL_DIR, 'endpoints.json'), `${JSON.stringify({ ...endpoints, simulators: simulatorUrls }, null, 2)}\n`, { mode: 0o600 });
     const keys = endpoints.apiKeys.map((k) => `${k.value}  (${k.name})`).join('\n               ');
     process.stdout.write([
       '',
@@ -112,6 +120,7 @@ const main = async (): Promise<void> => {
       `  AWS endpoint ${endpoints.aws.endpoint}  (DynamoDB, SQS, SNS, Step Functions, Secrets Manager)`,
       `               AWS_ENDPOINT_URL=${endpoints.aws.endpoint} AWS_REGION=${endpoints.aws.region} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
       `  Functions    ${runtime.functionNames.length} (logs below, prefixed with their name)`,
+      `  Simulators   ${Object.entries(simulatorUrls).map(([provider, url]) => `${provider} ${url}`).join(', ')} (hosted payer pages; POST /__control/scenario to inject faults)`,
       `  Catalog      ${seeded} demo products added through PUT /v1/products/{sku} (SigV4 with the local credentials above)`,
       `  Endpoints    ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'endpoints.json'))}; provider secrets in ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'secrets.json'))}`,
       '',
@@ -120,6 +129,7 @@ const main = async (): Promise<void> => {
     ].join('\n'));
   } catch (err) {
     await runtime?.stop();
+    await Promise.all(Object.values(simulators).map((simulator) => simulator.stop()));
     const line = explain(err, options);
     if (!line) throw err;
     process.stderr.write(`npm start: ${line}\n`);

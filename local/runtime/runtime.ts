@@ -51,6 +51,11 @@ export interface LocalRuntimeOptions {
   readonly secretsFile: string;
   /** Execution environments per function. */
   readonly maxInstancesPerFunction?: number;
+  /**
+   * Provider secrets of running simulators, by provider id. A provider whose entry in the secrets file is
+   * `{ "simulator": true }` (the default for these providers) gets its simulator's values.
+   */
+  readonly simulatorSecrets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly log: (line: string) => void;
 }
 
@@ -182,14 +187,21 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     const providerOf = (secret: Located): string =>
       (props(secret).Tags as Array<{ Key: string; Value: string }> | undefined)?.find((t) => t.Key === 'commerce-hub:provider')?.Value
       ?? resolver.identity(secret.stackName, secret.logicalId).physicalName;
-    const templateValues = Object.fromEntries(secrets.map((s) => [providerOf(s), JSON.parse(String(props(s).SecretString ?? '{}')) as Record<string, unknown>]));
-    const localValues = loadLocalSecrets(opts.secretsFile, templateValues);
+    const simulated = opts.simulatorSecrets ?? {};
+    const defaults = Object.fromEntries(secrets.map((s) => {
+      const provider = providerOf(s);
+      const value = provider in simulated ? { simulator: true } : JSON.parse(String(props(s).SecretString ?? '{}')) as Record<string, unknown>;
+      return [provider, value];
+    }));
+    const localValues = loadLocalSecrets(opts.secretsFile, defaults);
     for (const secret of secrets) {
       const identity = resolver.identity(secret.stackName, secret.logicalId);
+      const provider = providerOf(secret);
+      const value = localValues[provider]?.simulator === true && simulated[provider] ? simulated[provider] : localValues[provider];
       secretsManager.createSecret({
         name: identity.physicalName,
         arn: identity.ref,
-        secretString: JSON.stringify(localValues[providerOf(secret)]),
+        secretString: JSON.stringify(value),
         description: props(secret).Description,
       });
     }

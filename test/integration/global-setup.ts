@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startLocalRuntime } from '../../local/runtime/runtime';
 import { synthesize } from '../../local/runtime/synth';
+import { startSimulators } from '../../local/simulators';
 import { ENDPOINTS_FILE_ENV, INTEGRATION_CONFIG } from '../support/local-stack';
 
 /** Synthesizes the app and starts the local runtime once for every integration test file. */
@@ -11,7 +12,9 @@ export default async function globalSetup(): Promise<void> {
   const cloudAssemblyDir = synthesize(INTEGRATION_CONFIG, path.join(work, 'cdk.out'));
   const logFile = path.join(work, 'runtime.log');
   const lines: string[] = [];
+  const simulators = await startSimulators();
   const runtime = await startLocalRuntime({
+    simulatorSecrets: Object.fromEntries(Object.entries(simulators).map(([provider, simulator]) => [provider, simulator.secret])),
     cloudAssemblyDir,
     apiPort: 0,
     awsPort: 0,
@@ -19,7 +22,12 @@ export default async function globalSetup(): Promise<void> {
     log: (line) => lines.push(line),
   });
   const endpointsFile = path.join(work, 'endpoints.json');
-  writeFileSync(endpointsFile, JSON.stringify(runtime.endpoints));
+  const simulatorUrls = Object.fromEntries(Object.entries(simulators).map(([provider, simulator]) => [provider, simulator.url]));
+  writeFileSync(endpointsFile, JSON.stringify({ ...runtime.endpoints, simulators: simulatorUrls }));
   process.env[ENDPOINTS_FILE_ENV] = endpointsFile;
-  Object.assign(globalThis, { __COMMERCE_HUB_RUNTIME__: { runtime, flushLog: () => writeFileSync(logFile, lines.join('\n')), logFile } });
+  const stop = async () => {
+    await runtime.stop();
+    await Promise.all(Object.values(simulators).map((simulator) => simulator.stop()));
+  };
+  Object.assign(globalThis, { __COMMERCE_HUB_RUNTIME__: { stop, flushLog: () => writeFileSync(logFile, lines.join('\n')), logFile } });
 }

@@ -15,10 +15,11 @@ export const INTEGRATION_CONFIG: EnvironmentConfig = {
 /** Where global setup writes the running stack's endpoints for the test files (they run in other processes). */
 export const ENDPOINTS_FILE_ENV = 'COMMERCE_HUB_TEST_ENDPOINTS';
 
-export const localEndpoints = (): LocalEndpoints => {
+/** The running stack's endpoints, plus the provider simulators' URLs by provider id. */
+export const localEndpoints = (): LocalEndpoints & { simulators: Record<string, string> } => {
   const file = process.env[ENDPOINTS_FILE_ENV];
   if (!file) throw new Error(`${ENDPOINTS_FILE_ENV} is not set: run integration tests through jest (global setup starts the stack)`);
-  return JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints;
+  return JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints & { simulators: Record<string, string> };
 };
 
 /** The physical name/URL/ARN of a resource by its construct path (without the stack prefix `CommerceHub-dev-`). */
