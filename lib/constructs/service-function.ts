@@ -46,6 +46,9 @@ const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delete
  * Permissions are granted only through the bind helpers, which set the environment variable and the grant together.
  */
 export class ServiceFunction extends NodejsFunction {
+  /** The function's own role (also reachable as `role`, typed here as the concrete Role). */
+  readonly serviceRole: Role;
+
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const { config } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -89,6 +92,7 @@ export class ServiceFunction extends NodejsFunction {
         ...props.environment,
       },
     });
+    this.serviceRole = role;
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Node.js 22 is the runtime the project builds and tests against; move with the toolchain, not ahead of it.',
@@ -110,10 +114,16 @@ export class ServiceFunction extends NodejsFunction {
     return this;
   }
 
-  /** Sets `envName` to the topic ARN and grants Publish (and the topic key's data-key use). */
+  /**
+   * Sets `envName` to the topic ARN and grants Publish, plus exactly the two key actions SNS needs from a publisher
+   * of an encrypted topic (CDK's grantPublish would allow `kms:GenerateDataKey*`).
+   */
   bindTopicPublisher(envName: string, topic: ITopic): this {
     this.addEnvironment(envName, topic.topicArn);
-    topic.grantPublish(this);
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    if (topic.masterKey) {
+      this.addToRolePolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topic.masterKey.keyArn] }));
+    }
     return this;
   }
 

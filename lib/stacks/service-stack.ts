@@ -27,8 +27,8 @@ export class ServiceStack extends Stack {
     const capability: CapabilityProps = { config, data, api: this.api };
 
     const operations = new Operations(this, 'Operations', capability);
-    const checkout = new Checkout(this, 'Checkout', capability);
     const payments = new Payments(this, 'Payments', capability);
+    const checkout = new Checkout(this, 'Checkout', { ...capability, paymentSaga: payments.stateMachine });
     const shipping = new Shipping(this, 'Shipping', capability);
     const notifications = new Notifications(this, 'Notifications', capability);
 
@@ -40,6 +40,8 @@ export class ServiceStack extends Stack {
         GetOpenApi: operations.openApiFn,
         ListProducts: checkout.listProductsFn,
         UpsertProduct: checkout.upsertProductFn,
+        CreateCheckout: checkout.createCheckoutFn,
+        GetOrder: checkout.getOrderFn,
         AwaitPaymentResult: payments.awaitResultFn,
         ConfirmPayment: payments.confirmFn,
         CompensatePayment: payments.compensateFn,

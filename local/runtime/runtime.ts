@@ -138,7 +138,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     started.push(sqs);
     const sns = createSnsEmulator({ sqs, onDeliveryError: (sub, err) => opts.log(`[sns] delivery to ${sub} failed: ${String(err)}`) });
     const secretsManager = createSecretsManagerEmulator();
-    let invokeFunction: InvokeFunction = async () => ({ ok: false, errorType: 'ResourceNotFoundException', errorMessage: 'functions not started yet' });
+    const notStarted: InvokeFunction = async () => ({ ok: false, errorType: 'ResourceNotFoundException', errorMessage: 'functions not started yet' });
+    let invokeFunction = notStarted;
+    let invokeFromApi = notStarted;
     const stepFunctions = createStepFunctionsEmulator({ invoke: (fn, payload) => invokeFunction(fn, payload), log: opts.log });
     started.push(stepFunctions);
     services.push(dynamodb.service, sqs, sns, secretsManager, stepFunctions, invocationLogService(invocations));
@@ -206,6 +208,13 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       });
     }
 
+    // The API first, so functions can be told its local URL; it invokes them once they exist.
+    const api = await startApi({ resources, resolver, props, host, port: opts.apiPort, invoke: (fn, payload) => invokeFromApi(fn, payload), dataDir: opts.dataDir, log: opts.log });
+    started.push(api);
+    // A function that knows the API's execute-api URL (return URLs for gateways) gets the local one: the DNS change
+    // a custom domain would make, nothing else.
+    const localApiUrl = (value: string) => value.split(api.executeApiOrigin).join(api.origin);
+
     // Functions: the exact bundles in cdk.out with the template's environment plus local endpoints.
     const pools = ofType('AWS::Lambda::Function').map((fn) => {
       const p = props(fn);
@@ -223,7 +232,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
         codeDir,
         handler: String(p.Handler),
         environment: {
-          ...(p.Environment?.Variables as Record<string, string> | undefined),
+          ...Object.fromEntries(Object.entries((p.Environment?.Variables ?? {}) as Record<string, string>).map(([k, v]) => [k, localApiUrl(String(v))])),
           AWS_REGION: LOCAL_REGION,
           AWS_DEFAULT_REGION: LOCAL_REGION,
           AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -240,6 +249,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     const registry = createFunctionRegistry(pools);
     started.push(registry);
     invokeFunction = invocations.wrap(registry.invoke, 'stepfunctions');
+    invokeFromApi = invocations.wrap(registry.invoke, 'apigateway');
 
     for (const machine of ofType('AWS::StepFunctions::StateMachine')) {
       const identity = resolver.identity(machine.stackName, machine.logicalId);
@@ -270,8 +280,6 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       ));
     }
 
-    const api = await startApi({ resources, resolver, props, host, port: opts.apiPort, invoke: invocations.wrap(registry.invoke, 'apigateway'), dataDir: opts.dataDir, log: opts.log });
-    started.push(api);
 
     const endpoints: LocalEndpoints = {
       api: { url: api.url, stage: api.stageName },
@@ -390,6 +398,8 @@ const startApi = async (o: ApiStartOptions) => {
   });
   return {
     url: server.url.replace(/\/$/, ''),
+    origin: new URL(server.url).origin,
+    executeApiOrigin: `https://${apiIdentity.ref}.execute-api.${LOCAL_REGION}.amazonaws.com`,
     stageName,
     apiKeys: apiKeys.map(({ name, value }) => ({ name, value })),
     stop: () => server.stop(),

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { RuleViolationError, ValidationError } from '../../_platform/errors';
 import { moneySchema } from '../../_platform/money';
@@ -62,6 +62,27 @@ const decodeCursor = (cursor: string, sellerId: string | undefined): StartKey =>
 
 const toProduct = (item: Record<string, unknown>): Product => z.parse(storedProductSchema, item);
 
+// BatchGetItem takes at most 100 keys and may leave some unprocessed under load; those are asked again after a
+// short, growing pause, as AWS advises, a bounded number of times.
+const BATCH_GET_MAX_KEYS = 100;
+const BATCH_GET_ROUNDS = 5;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const batchGet = async (client: DynamoDBDocumentClient, tableName: string, keys: Record<string, string>[]): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let pending = keys;
+  for (let round = 0; pending.length > 0; round += 1) {
+    if (round === BATCH_GET_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys of ${tableName} unprocessed`);
+    if (round > 0) await pause(25 * 2 ** round);
+    const { Responses, UnprocessedKeys } = await client.send(
+      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    items.push(...(Responses?.[tableName] ?? []));
+    pending = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, string>[];
+  }
+  return items;
+};
+
 /** The ProductCatalog on DynamoDB (key design above). */
 export const dynamoProductCatalog = (client: DynamoDBDocumentClient, tableName: string): ProductCatalog => ({
   async list({ sellerId, cursor, limit }: ProductListQuery): Promise<ProductPage> {
@@ -110,5 +131,14 @@ export const dynamoProductCatalog = (client: DynamoDBDocumentClient, tableName: 
       }
       throw err;
     }
+  },
+
+  async getMany(skus: readonly string[]): Promise<Product[]> {
+    const keys = [...new Set(skus)].map((sku) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' }));
+    const items: Record<string, unknown>[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) {
+      items.push(...(await batchGet(client, tableName, keys.slice(start, start + BATCH_GET_MAX_KEYS))));
+    }
+    return items.map(toProduct);
   },
 });

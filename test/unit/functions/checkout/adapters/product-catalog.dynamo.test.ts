@@ -113,3 +113,23 @@ describe('upserting a product', () => {
     expect((await catalog.list({ sellerId: 'seller-new', limit: 10 })).items.map((p) => p.sku)).toEqual(['U4']);
   });
 });
+
+describe('reading the products of a checkout', () => {
+  it('returns the products asked for, once each, and leaves unknown SKUs out', async () => {
+    const products = await dynamoProductCatalog(documents, 'catalog').getMany(['A1', 'B2', 'NOPE', 'A1']);
+
+    expect(products.map((product) => product.sku).sort()).toEqual(['A1', 'B2']);
+    expect(products.find((product) => product.sku === 'B2')).toEqual(aProduct('B2', 'seller-b'));
+  });
+
+  it('reads more than one BatchGetItem can take (100 keys)', async () => {
+    const skus = Array.from({ length: 150 }, (_, index) => `BULK-${index}`);
+    for (const sku of skus.slice(0, 120)) {
+      await documents.send(new PutCommand({ TableName: 'catalog', Item: { pk: `PRODUCT#${sku}`, sk: 'PRODUCT', ...aProduct(sku, 'seller-bulk') } }));
+    }
+
+    const products = await dynamoProductCatalog(documents, 'catalog').getMany(skus);
+
+    expect(products).toHaveLength(120);
+  });
+});

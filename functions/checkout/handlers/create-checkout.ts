@@ -1,0 +1,32 @@
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { idempotentHttpHandler } from '../../_platform/idempotent-http-handler';
+import { gatewayRegistryFromConfig } from '../../payments/adapters/gateways';
+import { placeOrderDeps } from '../adapters/deps';
+import { placeOrder, type PlaceOrderDeps } from '../domain/place-order';
+import { createCheckoutRoute } from '../routes';
+
+/** POST /v1/checkouts over the given dependencies and idempotency store (the DynamoDB one unless given). */
+export const createCheckoutHandler = (deps: PlaceOrderDeps, store?: BasePersistenceLayer) =>
+  idempotentHttpHandler(
+    createCheckoutRoute,
+    async ({ body }) => {
+      const { order, payment } = await placeOrder(deps, { caller: 'store', ...body });
+      return {
+        status: 201,
+        body: {
+          orderId: order.orderId,
+          status: order.status,
+          amount: order.amount,
+          payment: {
+            paymentId: payment.paymentId,
+            method: payment.method,
+            status: payment.status,
+            action: { type: 'redirect', url: payment.redirectUrl },
+          },
+        },
+      };
+    },
+    store,
+  );
+
+export const handler = createCheckoutHandler(placeOrderDeps(gatewayRegistryFromConfig()));
