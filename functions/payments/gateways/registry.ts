@@ -12,16 +12,28 @@ interface GatewayContext {
 }
 
 interface GatewayEntry {
-  /** Builds the adapter from its secret; the config is validated here (medusa's validateOptions). */
+  /** Builds the adapter from its secret, whose shape is checked first (medusa's validateOptions). */
   readonly create: (secret: unknown, context: GatewayContext) => PaymentGateway;
   /** Reads the buyer's return, which needs no credentials. */
   readonly parseReturn: PaymentGateway['parseReturn'];
 }
 
+/** Checks a secret against the adapter's config schema, naming wrong fields and never echoing a value. */
+const fromSecret =
+  <Config>(id: GatewayId, schema: z.ZodMiniType<Config>, create: (config: Config, context: GatewayContext) => PaymentGateway) =>
+  (secret: unknown, context: GatewayContext): PaymentGateway => {
+    const parsed = z.safeParse(schema, secret);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(the whole secret)').join(', ');
+      throw new Error(`the ${id} secret is incomplete or invalid (${fields}): put the credentials into it`);
+    }
+    return create(parsed.data, context);
+  };
+
 /** One line per gateway. */
 const factories = {
-  bkash: { create: (secret, { http, tokens }) => createBkashGateway(z.parse(bkashConfig, secret), http, tokens), parseReturn: parseBkashReturn },
-  nagad: { create: (secret, { http }) => createNagadGateway(z.parse(nagadConfig, secret), http), parseReturn: parseNagadReturn },
+  bkash: { create: fromSecret('bkash', bkashConfig, (config, { http, tokens }) => createBkashGateway(config, http, tokens)), parseReturn: parseBkashReturn },
+  nagad: { create: fromSecret('nagad', nagadConfig, (config, { http }) => createNagadGateway(config, http)), parseReturn: parseNagadReturn },
 } satisfies Record<GatewayId, GatewayEntry>;
 
 export const GATEWAY_IDS = Object.keys(factories) as GatewayId[];
@@ -47,17 +59,7 @@ const lazyGateway = (id: GatewayId, options: GatewayRegistryOptions): PaymentGat
   const current = async (): Promise<PaymentGateway> => {
     const secret = await options.secretOf(id);
     const secretJson = JSON.stringify(secret);
-    if (built?.secretJson !== secretJson) {
-      const parsed = z.safeParse(z.object({}), secret);
-      if (!parsed.success) throw new Error(`the ${id} secret is not a JSON object`);
-      try {
-        built = { secretJson, gateway: factories[id].create(secret, options) };
-      } catch (err) {
-        // Never echo the secret: name the fields that are wrong.
-        const fields = err instanceof z.core.$ZodError ? err.issues.map((issue) => issue.path.join('.')).join(', ') : String(err);
-        throw new Error(`the ${id} secret is incomplete or invalid (${fields}): put the credentials into it`, { cause: err });
-      }
-    }
+    if (built?.secretJson !== secretJson) built = { secretJson, gateway: factories[id].create(secret, options) };
     return built.gateway;
   };
   return {

@@ -16,6 +16,9 @@ const CHECKOUT_ENV = {
   PAYMENT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:payment-saga',
   PUBLIC_API_URL: 'https://api.shop.test/v1',
   PAYMENT_GATEWAYS: 'bkash,nagad',
+  PAYMENT_GATEWAY_SECRETS: JSON.stringify({ bkash: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bkash-AbCdEf' }),
+  INTEGRATION_STATE_TABLE: 'integration-state-table',
+  AUDIT_TABLE: 'audit-table',
 };
 setEnv({ ...platformEnv, POWERTOOLS_SERVICE_NAME: 'checkout', AWS_REGION: 'us-east-1', ...CHECKOUT_ENV });
 const { createCheckoutHandler } = require('../../../../../functions/checkout/handlers/create-checkout') as typeof import('../../../../../functions/checkout/handlers/create-checkout');
