@@ -1,4 +1,4 @@
-import { type AttributeValue, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { AuditLog, AuditRecord } from './audit-log';
 import { dynamoDbClient } from './aws-clients';
 
@@ -40,3 +40,32 @@ export const dynamoAuditLog = (tableName: string, client: DynamoDBClient = dynam
     await client.send(new PutItemCommand({ TableName: tableName, Item: auditItemOf(record) }));
   },
 });
+
+/** What an operator's health view needs of a call. */
+export type AuditSummary = Pick<AuditRecord, 'at' | 'latencyMs' | 'outcome' | 'status' | 'errorKind'>;
+
+/** A provider's latest calls of one UTC day (`yyyy-mm-dd`), newest first: one Query on its day partition. */
+export const recentAuditSummaries = async (
+  tableName: string,
+  provider: string,
+  day: string,
+  limit: number,
+  client: DynamoDBClient = dynamoDbClient(),
+): Promise<AuditSummary[]> => {
+  const { Items = [] } = await client.send(new QueryCommand({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': { S: `AUDIT#${provider}#${day}` } },
+    ExpressionAttributeNames: { '#at': 'at', '#status': 'status' },
+    ProjectionExpression: '#at, latencyMs, outcome, #status, errorKind',
+    ScanIndexForward: false,
+    Limit: limit,
+  }));
+  return Items.map((item) => ({
+    at: item.at?.S ?? '',
+    latencyMs: Number(item.latencyMs?.N ?? 0),
+    outcome: (item.outcome?.S ?? 'answered') as AuditRecord['outcome'],
+    ...(item.status?.N !== undefined && { status: Number(item.status.N) }),
+    ...(item.errorKind?.S !== undefined && { errorKind: item.errorKind.S as AuditRecord['errorKind'] }),
+  }));
+};

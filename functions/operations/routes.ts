@@ -36,5 +36,29 @@ export const getOpenApiRoute = defineRoute({
   responses: { 200: { description: 'The OpenAPI 3.1 document of the API' } },
 });
 
+const providerHealthSchema = z.object({
+  provider: z.string(),
+  breaker: z.object({
+    state: z.enum(['closed', 'open', 'half_open']),
+    consecutiveFailures: z.int(),
+    openedAt: z.optional(z.string()),
+    lastFailureAt: z.optional(z.string()),
+  }),
+  calls: z.int(),
+  errorRate: z.nullable(z.number()),
+  latencyMs: z.nullable(z.object({ p50: z.number(), p95: z.number() })),
+});
+
+export const getIntegrationHealthRoute = defineRoute({
+  operationId: 'getIntegrationHealth',
+  method: 'GET',
+  path: '/ops/health',
+  summary: 'Operators: every provider’s circuit breaker, error rate and latency over its latest calls',
+  auth: 'iam',
+  responses: {
+    200: { description: 'One entry per provider', schema: z.object({ checkedAt: z.iso.datetime(), providers: z.array(providerHealthSchema) }) },
+  },
+});
+
 /** Every route of the operations capability. */
-export const operationsRoutes = [getHealthRoute, getOpenApiRoute];
+export const operationsRoutes = [getHealthRoute, getOpenApiRoute, getIntegrationHealthRoute];

@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PROVIDERS } from '../config/providers';
 import type { CapabilityProps } from './capability';
 import { ServiceFunction } from './service-function';
 
@@ -7,6 +8,7 @@ import { ServiceFunction } from './service-function';
 export class Operations extends Construct {
   readonly healthFn: ServiceFunction;
   readonly openApiFn: ServiceFunction;
+  readonly integrationHealthFn: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: CapabilityProps) {
     super(scope, id);
@@ -37,5 +39,15 @@ export class Operations extends Construct {
       memorySize: 256,
     });
     api.addRoute({ method: 'GET', path: '/openapi.json', handler: this.openApiFn, auth: 'none' });
+
+    this.integrationHealthFn = new ServiceFunction(this, 'GetIntegrationHealthFn', {
+      config, capability: 'operations', handler: 'get-integration-health',
+      description: 'GET /v1/ops/health (operators, SigV4): circuit breakers, error rates and latency per provider',
+      memorySize: 256,
+      environment: { PROVIDER_IDS: PROVIDERS.map((p) => p.id).join(',') },
+    })
+      .bindTable('INTEGRATION_STATE_TABLE', data.tables.integrationState, 'read')
+      .bindTable('AUDIT_TABLE', data.tables.audit, 'read');
+    api.addRoute({ method: 'GET', path: '/ops/health', handler: this.integrationHealthFn, auth: 'iam' });
   }
 }

@@ -38,6 +38,7 @@ export class ServiceStack extends Stack {
       functions: {
         GetHealth: operations.healthFn,
         GetOpenApi: operations.openApiFn,
+        GetIntegrationHealth: operations.integrationHealthFn,
         ListProducts: checkout.listProductsFn,
         UpsertProduct: checkout.upsertProductFn,
         CreateCheckout: checkout.createCheckoutFn,
