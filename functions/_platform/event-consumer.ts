@@ -1,6 +1,6 @@
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { type EventEnvelope, type EventHandlers, type EventType, eventEnvelopeSchema } from './events';
 import { idempotentCalls } from './idempotency';
+import type { IdempotencyStore } from './idempotency-store';
 import { dynamoIdempotencyStore } from './idempotency-store.dynamo';
 import { logger, MetricUnit, metrics } from './observability';
 import { type QueueHandler, queueHandler } from './queue-handler';
@@ -13,7 +13,7 @@ export interface EventConsumerOptions {
   consumer: string;
   handlers: EventHandlers;
   /** Defaults to the DynamoDB table in IDEMPOTENCY_TABLE; tests pass an in-memory one. */
-  store?: BasePersistenceLayer;
+  store?: IdempotencyStore;
 }
 
 interface Dispatched {
@@ -37,14 +37,14 @@ const dispatch = async (handlers: EventHandlers, event: EventEnvelope): Promise<
 
 /**
  * An SQS consumer of the events topic. Each record must be an event envelope (else it fails, is retried and ends
- * in the DLQ); it is handled at most once per event `id` (Powertools idempotency, so an at-least-once redelivery
+ * in the DLQ); it is handled at most once per event `id` (`idempotentCalls`, so an at-least-once redelivery
  * does nothing twice) by the handler registered for its `type`. A type with no handler is acknowledged, logged as
  * `event not handled yet` and counted as `EventNotHandled`. A handler that throws fails only its record.
  */
 export const eventConsumer = ({ consumer, handlers, store = dynamoIdempotencyStore() }: EventConsumerOptions): QueueHandler => {
   const once = idempotentCalls<EventEnvelope, Dispatched>(store, {
     scope: `${consumer}.events`,
-    keyPath: 'id',
+    keyOf: (event) => event.id,
     expiresAfterSeconds: EVENT_IDEMPOTENCY_TTL_SECONDS,
   });
   return queueHandler(eventEnvelopeSchema, (event, { context }) => once(event, context, () => dispatch(handlers, event)));

@@ -1,7 +1,7 @@
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { type FieldIssue } from './errors';
 import { type ApiHandler, buildHttpHandler, type HttpFn, type HttpResponse, jsonBodyOf } from './http-handler';
 import { idempotentCalls } from './idempotency';
+import type { IdempotencyStore } from './idempotency-store';
 import { dynamoIdempotencyStore } from './idempotency-store.dynamo';
 import type { RouteDefinition } from './openapi';
 
@@ -45,12 +45,12 @@ const markReplayed = (response: HttpResponse): HttpResponse => ({
 export const idempotentHttpHandler = <R extends RouteDefinition & { idempotent: true }>(
   route: R,
   fn: HttpFn<R>,
-  store: BasePersistenceLayer = dynamoIdempotencyStore(),
+  store: IdempotencyStore = dynamoIdempotencyStore(),
 ): ApiHandler => {
   const once = idempotentCalls<RequestFingerprint, HttpResponse>(store, {
     scope: route.operationId,
-    keyPath: 'key',
-    validationPath: 'request',
+    keyOf: (fingerprint) => fingerprint.key,
+    validationOf: (fingerprint) => fingerprint.request,
     expiresAfterSeconds: HTTP_IDEMPOTENCY_TTL_SECONDS,
     onReplay: markReplayed,
   });

@@ -3,7 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Construct } from 'constructs';
 
 export interface DataTableProps {
-  /** `single` = pk/sk item collections with one generic GSI; `keyValue` = one `id` partition key (Powertools idempotency). */
+  /** `single` = pk/sk item collections with one generic GSI; `keyValue` = one `id` partition key (idempotency records). */
   readonly keys: 'single' | 'keyValue';
   /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item some time after it passes. */
   readonly timeToLiveAttribute?: string;

@@ -50,7 +50,7 @@ export class StatefulStack extends Stack {
       // Orders with their payments, refunds, shipments and timeline as one item collection (pk ORDER#<id>).
       orders: new DataTable(this, 'OrdersTable', { keys: 'single', removalPolicy }),
       catalog: new DataTable(this, 'CatalogTable', { keys: 'single', removalPolicy }),
-      // Powertools idempotency records (API Idempotency-Key and consumed event ids); expire on their own.
+      // Idempotency records (API Idempotency-Key and consumed event ids, functions/_platform/idempotency-store.dynamo.ts); expire on their own.
       idempotency: new DataTable(this, 'IdempotencyTable', { keys: 'keyValue', timeToLiveAttribute: 'expiration', removalPolicy }),
       notifications: new DataTable(this, 'NotificationsTable', { keys: 'single', timeToLiveAttribute: 'expiresAt', removalPolicy }),
       // Circuit breakers, rate-limit buckets and cached provider tokens, shared by every Lambda instance.

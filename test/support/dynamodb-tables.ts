@@ -20,7 +20,7 @@ export const singleTable = (tableName: string): TableDefinition => ({
   ],
 });
 
-/** The Powertools idempotency table (DataTable `keys: 'keyValue'`): key `id`, TTL `expiration`. */
+/** The idempotency table (DataTable `keys: 'keyValue'`): key `id`, TTL `expiration`. */
 export const idempotencyTable = (tableName: string): TableDefinition => ({
   tableName,
   keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],

@@ -1,4 +1,4 @@
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { IdempotencyStore } from '../../_platform/idempotency-store';
 import { idempotentHttpHandler } from '../../_platform/idempotent-http-handler';
 import { gatewayRegistryFromConfig } from '../../payments/adapters/gateways';
 import { placeOrderDeps } from '../adapters/deps';
@@ -6,7 +6,7 @@ import { placeOrder, type PlaceOrderDeps } from '../domain/place-order';
 import { createCheckoutRoute } from '../routes';
 
 /** POST /v1/checkouts over the given dependencies and idempotency store (the DynamoDB one unless given). */
-export const createCheckoutHandler = (deps: PlaceOrderDeps, store?: BasePersistenceLayer) =>
+export const createCheckoutHandler = (deps: PlaceOrderDeps, store?: IdempotencyStore) =>
   idempotentHttpHandler(
     createCheckoutRoute,
     async ({ body }) => {
