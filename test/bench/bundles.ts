@@ -18,6 +18,7 @@ export const buildBaseline = async (outdir: string): Promise<string> => {
     mainFields: [...BUNDLE_SETTINGS.mainFields],
     banner: { js: BUNDLE_SETTINGS.banner },
     alias: { ...BUNDLE_SETTINGS.alias },
+    external: [...BUNDLE_SETTINGS.external],
     logLevel: 'warning',
   });
   return outfile;

@@ -85,7 +85,8 @@ describe('REST API', () => {
   it('routes exactly the operations the OpenAPI document describes, with the same authorisation', () => {
     const { checkoutRoutes } = require('../../functions/checkout/routes') as typeof import('../../functions/checkout/routes');
     const { operationsRoutes } = require('../../functions/operations/routes') as typeof import('../../functions/operations/routes');
-    const documented = [...checkoutRoutes, ...operationsRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
+    const { paymentsRoutes } = require('../../functions/payments/routes') as typeof import('../../functions/payments/routes');
+    const documented = [...checkoutRoutes, ...operationsRoutes, ...paymentsRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
     const resources = dev.service.findResources('AWS::ApiGateway::Resource');
     const pathOf = (ref: unknown): string => {
       const id = (ref as { Ref?: string }).Ref;
@@ -151,11 +152,38 @@ describe('payment saga', () => {
 
   it('catches every failure of a forward step into the compensation, which retries and ends in Fail', () => {
     const { States } = stateMachineDefinition();
-    for (const name of ['AwaitPaymentResult', 'ConfirmPayment']) {
-      expect(States[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CompensatePayment' }]);
-      expect(States[name].Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) })]));
+    const tasks = Object.entries(States as Record<string, { Type: string; Catch?: unknown; Retry?: unknown }>).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.map(([name]) => name).sort()).toEqual(['AwaitPaymentResult', 'CapturePayment', 'CompensatePayment', 'ConfirmPayment', 'QueryGatewayAfterTimeout']);
+    for (const [name, state] of tasks) {
+      expect(state.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) })]));
+      if (name === 'CompensatePayment') continue;
+      expect(state.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CompensatePayment' }]));
     }
-    expect(States.ConfirmPayment.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['ProviderRetryableError'], JitterStrategy: 'FULL' })]));
+    // A timeout is not a failure yet: the saga asks the gateway once before it gives up.
+    expect(States.AwaitPaymentResult.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'QueryGatewayAfterTimeout' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CompensatePayment' },
+    ]);
+    for (const name of ['CapturePayment', 'ConfirmPayment', 'QueryGatewayAfterTimeout']) {
+      expect(States[name].Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: expect.arrayContaining(['ProviderRetryableError']), JitterStrategy: 'FULL' })]));
+    }
+    expect(States.AwaitPaymentResult.Next).toBe('IsApproved');
+    expect(States.QueryGatewayAfterTimeout.Next).toBe('IsApproved');
+    expect(States.IsApproved).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.result.outcome', StringEquals: 'approved', Next: 'CapturePayment' }],
+      Default: 'PaymentNotApproved',
+    });
+    expect(States.PaymentNotApproved).toMatchObject({
+      Type: 'Pass',
+      Parameters: { Error: 'Payment.NotApproved', 'Cause.$': '$.result.failureCode' },
+      ResultPath: '$.error',
+      Next: 'CompensatePayment',
+    });
+    // The compensation gets the whole state (no Parameters): $.capture may be absent and must not break it.
+    expect(States.CompensatePayment.Parameters).toBeUndefined();
+    expect(States.CapturePayment.Next).toBe('ConfirmPayment');
+    expect(States.ConfirmPayment.Next).toBe('PaymentSucceeded');
     expect(States.CompensatePayment).toMatchObject({ Next: 'PaymentFailed', Retry: expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['ProviderRetryableError', 'States.Timeout'] })]) });
     expect(States.PaymentFailed.Type).toBe('Fail');
   });

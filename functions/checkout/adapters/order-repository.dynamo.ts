@@ -17,7 +17,7 @@ import type { NewPaymentAttempt, OrderDetails, OrderRepository, PaymentSummary }
  *                             timeline [{ at, status, event, cause? }], version (1 on creation, +1 per transition:
  *                             the condition of every write), createdAt, updatedAt
  *   sk = PAYMENT#<paymentId>  a payment attempt, shared with the payment saga (payments/adapters/payment-attempts.dynamo.ts
- *                             owns orderId, paymentId, status, taskToken, awaitingUntil, providerReference, failureCode,
+ *                             owns orderId, paymentId, status, taskToken, awaitingUntil, transactionId, failureCode,
  *                             updatedAt, version); checkout adds method, gateway, gatewayReference, amount, redirectUrl,
  *                             storeReturnUrl, createdAt
  * Refunds (REFUND#…) and shipments (SHIPMENT#…) join the collection with their capabilities.

@@ -1,12 +1,58 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
-import { documentClient } from '../../_platform/document-client';
+import { sdkClientDefaults } from '../../_platform/aws-clients';
 import { systemClock } from '../../_platform/clock';
 import { loadConfig } from '../../_platform/config';
+import { documentClient } from '../../_platform/document-client';
+import { eventPublisherFromConfig } from '../../_platform/event-publisher.sns';
+import { dynamoOrderRepository } from '../../checkout/adapters/order-repository.dynamo';
+import { dynamoStockLedger } from '../../checkout/adapters/stock-ledger.dynamo';
+import type { PaymentReturnDeps } from '../domain/accept-payment-return';
 import type { PaymentSagaDeps } from '../domain/deps';
-import { dynamoPaymentAttempts } from './payment-attempts.dynamo';
+import { gatewayRegistryFromConfig } from './gateways';
+import { dynamoPaymentAttempts, dynamoPaymentResolutions } from './payment-attempts.dynamo';
+import { sfnSagaCallback } from './saga-callback.sfn';
 
-/** The payment saga's dependencies, from ORDERS_TABLE (env). Call once per cold start. */
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+/** What the AwaitPaymentResult step needs, from ORDERS_TABLE (env). Call once per cold start. */
+export const awaitResultDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'saga' | 'clock'> => {
+  const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty() }));
+  return { attempts: dynamoPaymentAttempts(documentClient(), ORDERS_TABLE), saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)), clock: systemClock };
+};
+
+/**
+ * What the buyer's return needs, from ORDERS_TABLE and the gateway settings (env). The gateways use the resilient
+ * client's own retries here: the buyer is waiting, and only safe calls (status queries) are made.
+ */
+export const paymentReturnDeps = (): PaymentReturnDeps => {
+  const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty() }));
+  const documents = documentClient();
+  return {
+    attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
+    resolutions: dynamoPaymentResolutions(documents, ORDERS_TABLE),
+    saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)),
+    gateways: gatewayRegistryFromConfig(),
+    clock: systemClock,
+  };
+};
+
+/**
+ * What the saga's steps after the wait need (capture, query, confirm, compensate), from ORDERS_TABLE, CATALOG_TABLE,
+ * EVENTS_TOPIC_ARN and the gateway settings (env). Gateway calls are made once per invocation (`maxRetries: 0`):
+ * the state machine owns retries, so they never multiply. Call once per cold start.
+ */
 export const paymentSagaDeps = (): PaymentSagaDeps => {
-  const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: z.string().check(z.minLength(1)) }));
-  return { attempts: dynamoPaymentAttempts(documentClient(), ORDERS_TABLE), clock: systemClock };
+  const { ORDERS_TABLE, CATALOG_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty(), CATALOG_TABLE: nonEmpty() }));
+  const documents = documentClient();
+  return {
+    attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
+    resolutions: dynamoPaymentResolutions(documents, ORDERS_TABLE),
+    saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)),
+    orders: dynamoOrderRepository(documents, ORDERS_TABLE),
+    stock: dynamoStockLedger(documents, CATALOG_TABLE),
+    gateways: gatewayRegistryFromConfig({ maxRetries: 0 }),
+    events: eventPublisherFromConfig(),
+    clock: systemClock,
+  };
 };

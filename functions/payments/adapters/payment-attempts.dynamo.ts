@@ -1,16 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { moneySchema } from '../../_platform/money';
 import { ConcurrentUpdateError } from '../domain/errors';
-import type { PaymentAttempt, PaymentAttemptRef } from '../domain/model';
-import type { PaymentAttemptRepository } from '../domain/ports';
+import { PAYMENT_FAILURE_CODES, type PaymentAttempt, type PaymentAttemptRef } from '../domain/model';
+import type { PaymentAttemptRepository, PaymentResolutions } from '../domain/ports';
 
 /*
  * Orders table (ORDERS_TABLE): an order and everything that happens to it form one item collection under
  * pk = ORDER#<orderId>. A payment attempt is
  *   pk = ORDER#<orderId>   sk = PAYMENT#<paymentId>
- *   orderId, paymentId, status ('pending'|'succeeded'|'failed'), taskToken?, awaitingUntil?, providerReference?,
- *   failureCode?, updatedAt (ISO), version (1 on creation, +1 per write; the condition of every write)
+ *   orderId, paymentId, status ('pending'|'succeeded'|'failed'), taskToken?, awaitingUntil?, resolution?
+ *   ({ outcome, failureCode?, transactionId?, source, at }), transactionId?, failureCode?, stockReleased?,
+ *   compensationRefund?, updatedAt (ISO), version (1 on creation, +1 per write; the condition of every write)
+ * and what checkout describes (read here, never written): method, gateway, gatewayReference, amount, storeReturnUrl.
  * Writes are UpdateItem, never PutItem, so attributes other steps add to the attempt survive.
  */
 
@@ -22,21 +25,40 @@ const storedAttemptSchema = z.object({
   status: z.enum(['pending', 'succeeded', 'failed']),
   taskToken: z.optional(z.string()),
   awaitingUntil: z.optional(z.string()),
-  providerReference: z.optional(z.string()),
-  failureCode: z.optional(z.enum(['EXPIRED', 'DECLINED', 'INSUFFICIENT_FUNDS', 'CANCELLED_BY_BUYER', 'PROCESSING_ERROR'])),
+  resolution: z.optional(
+    z.object({
+      outcome: z.enum(['approved', 'failed']),
+      failureCode: z.optional(z.enum(PAYMENT_FAILURE_CODES)),
+      transactionId: z.optional(z.string()),
+      source: z.enum(['return', 'webhook']),
+      at: z.string(),
+    }),
+  ),
+  transactionId: z.optional(z.string()),
+  failureCode: z.optional(z.enum(PAYMENT_FAILURE_CODES)),
+  stockReleased: z.optional(z.boolean()),
+  compensationRefund: z.optional(z.enum(['requested', 'succeeded'])),
   updatedAt: z.string(),
   version: z.int().check(z.positive()),
+  method: z.optional(z.string()),
+  gateway: z.optional(z.string()),
+  gatewayReference: z.optional(z.string()),
+  amount: z.optional(moneySchema),
+  storeReturnUrl: z.optional(z.string()),
 });
 
-// Every attribute of PaymentAttempt, each either SET or REMOVEd on a write.
+// Every attribute the saga owns, each either SET or REMOVEd on a write (checkout's description is left alone).
 const ATTRIBUTES = [
   'orderId',
   'paymentId',
   'status',
   'taskToken',
   'awaitingUntil',
-  'providerReference',
+  'resolution',
+  'transactionId',
   'failureCode',
+  'stockReleased',
+  'compensationRefund',
   'updatedAt',
   'version',
 ] as const satisfies ReadonlyArray<keyof PaymentAttempt>;
@@ -88,6 +110,33 @@ export const dynamoPaymentAttempts = (client: DynamoDBDocumentClient, tableName:
         throw new ConcurrentUpdateError(`payment ${attempt.paymentId} changed concurrently`, { cause: error });
       }
       throw error;
+    }
+  },
+});
+
+/**
+ * PaymentResolutions on the same items: one UpdateItem that sets `resolution` and bumps `version` on condition that
+ * the attempt exists, is pending and has no resolution, returning the item as written (ALL_NEW, task token included).
+ */
+export const dynamoPaymentResolutions = (client: DynamoDBDocumentClient, tableName: string): PaymentResolutions => ({
+  async record(ref, resolution) {
+    try {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(ref),
+          UpdateExpression: 'SET #resolution = :resolution, #updatedAt = :at, #version = #version + :one',
+          ConditionExpression: 'attribute_exists(#pk) AND #status = :pending AND attribute_not_exists(#resolution)',
+          ExpressionAttributeNames: { '#resolution': 'resolution', '#updatedAt': 'updatedAt', '#version': 'version', '#pk': 'pk', '#status': 'status' },
+          ExpressionAttributeValues: { ':resolution': resolution, ':at': resolution.at, ':one': 1, ':pending': 'pending' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { recorded: true, attempt: z.parse(storedAttemptSchema, Attributes) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(ref), ConsistentRead: true }));
+      return { recorded: false, attempt: Item ? z.parse(storedAttemptSchema, Item) : undefined };
     }
   },
 });

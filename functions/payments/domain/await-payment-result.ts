@@ -1,5 +1,6 @@
 import type { PaymentSagaDeps } from './deps';
-import { awaitResult, type PaymentAttemptRef } from './model';
+import { awaitResult, type PaymentAttemptRef, type PaymentResult } from './model';
+import { resultOfResolution } from './payment-result';
 import { updateAttempt } from './update-attempt';
 
 export interface AwaitPaymentResult extends PaymentAttemptRef {
@@ -9,17 +10,35 @@ export interface AwaitPaymentResult extends PaymentAttemptRef {
 }
 
 /**
- * Saga step "AwaitPaymentResult": keeps the task token on the attempt so the webhook or return handler can send the
- * gateway's verdict back to this execution.
- * 1. Read the attempt (it may not exist yet: the saga can start before anything else wrote it).
- * 2. Store token and deadline while it is pending (ConflictError once it has settled).
+ * Keeps the task token on the attempt so the webhook or return handler can send the gateway's verdict back to this
+ * execution: stores token and deadline while the attempt is pending, creating it if the saga got here first
+ * (ConflictError once it has settled). Returns the result recorded before the token was there, if any.
  */
-export const awaitPaymentResult = async (deps: PaymentSagaDeps, cmd: AwaitPaymentResult): Promise<{ stored: true }> => {
+export const awaitPaymentResult = async (
+  deps: Pick<PaymentSagaDeps, 'attempts' | 'clock'>,
+  cmd: AwaitPaymentResult,
+): Promise<{ stored: true; recordedBefore?: PaymentResult }> => {
   const now = deps.clock.now();
   const awaitingUntil = new Date(now.getTime() + cmd.timeoutSeconds * 1000).toISOString();
   const ref = { orderId: cmd.orderId, paymentId: cmd.paymentId };
-  await updateAttempt(deps.attempts, ref, (current) =>
+  const stored = await updateAttempt(deps.attempts, ref, (current) =>
     awaitResult(current, ref, { taskToken: cmd.taskToken, awaitingUntil }, now.toISOString()),
   );
-  return { stored: true };
+  return stored.resolution ? { stored: true, recordedBefore: resultOfResolution(stored.resolution) } : { stored: true };
+};
+
+/**
+ * Saga step "AwaitPaymentResult": stores the token (above) and, if a verified result was recorded before the token
+ * was there, sends it itself, since nobody else will. Exactly one side sends: recording a result bumps the attempt's
+ * version, so the token write either lands first (the recorder's write returns the token and the recorder sends) or
+ * is re-applied on top of the result (and the result is seen here).
+ */
+export const awaitAndResume = async (
+  deps: Pick<PaymentSagaDeps, 'attempts' | 'saga' | 'clock'>,
+  cmd: AwaitPaymentResult,
+): Promise<{ stored: true; resumed: boolean }> => {
+  const { recordedBefore } = await awaitPaymentResult(deps, cmd);
+  if (!recordedBefore) return { stored: true, resumed: false };
+  await deps.saga.resume(cmd.taskToken, recordedBefore);
+  return { stored: true, resumed: true };
 };

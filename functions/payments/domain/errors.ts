@@ -1,7 +1,38 @@
-import { ConflictError } from '../../_platform/errors';
+import { ConflictError, RuleViolationError, UnauthorizedError } from '../../_platform/errors';
+import type { Money } from '../../_platform/money';
+import { errorNameOf, type PaymentFailureCode } from './model';
 
 /** Another writer changed the attempt between our read and our write; reading again and retrying is safe. */
 export class ConcurrentUpdateError extends ConflictError {
   override readonly name = 'ConcurrentUpdateError';
   override readonly code = 'CONCURRENT_UPDATE';
+}
+
+/** A buyer's return we cannot tie to a payment of ours (unknown payment, foreign gateway reference): 401, nothing written. */
+export class UnverifiedReturnError extends UnauthorizedError {
+  constructor(message: string) {
+    super(message);
+    // UnauthorizedError fixes its code's type to UNAUTHORIZED; the envelope shows this one's own code (API.md).
+    Object.defineProperty(this, 'code', { value: 'UNVERIFIED' });
+  }
+}
+
+/** The gateway reports another amount than the attempt's: 422 AMOUNT_MISMATCH, nothing written. */
+export class AmountMismatchError extends RuleViolationError {
+  constructor(paymentId: string, expected: Money, reported: Money) {
+    super('AMOUNT_MISMATCH', `the gateway reports another amount for payment ${paymentId}`, { expected, reported });
+  }
+}
+
+/**
+ * The gateway refused to move the money for good. Named `Payment.<Reason>` (`Payment.InsufficientFunds`), so the
+ * saga's Catch sees the reason and the compensation records it (model.ts `failureCodeOf`).
+ */
+export class PaymentRefusedError extends Error {
+  override readonly name: string;
+
+  constructor(readonly failureCode: PaymentFailureCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = errorNameOf(failureCode);
+  }
 }

@@ -1,8 +1,28 @@
 import { ConflictError } from '../../_platform/errors';
+import type { Money } from '../../_platform/money';
 
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed';
 /** Why an attempt failed, as API.md names it for the buyer and the storefront. */
 export type PaymentFailureCode = 'EXPIRED' | 'DECLINED' | 'INSUFFICIENT_FUNDS' | 'CANCELLED_BY_BUYER' | 'PROCESSING_ERROR';
+export const PAYMENT_FAILURE_CODES: readonly PaymentFailureCode[] = ['EXPIRED', 'DECLINED', 'INSUFFICIENT_FUNDS', 'CANCELLED_BY_BUYER', 'PROCESSING_ERROR'];
+
+/**
+ * The gateway's verified verdict, as the saga's AwaitPaymentResult step receives it (SendTaskSuccess output) and as
+ * QueryGatewayAfterTimeout returns it. `approved` covers the gateway's approved and completed; a `failed` or `pending`
+ * result always carries a failure code when it reaches the saga's PaymentNotApproved state.
+ */
+export interface PaymentResult {
+  outcome: 'approved' | 'failed' | 'pending';
+  failureCode?: PaymentFailureCode;
+  transactionId?: string;
+}
+
+/** The first verified result recorded on an attempt (by the buyer's return or a webhook); written once, never changed. */
+export interface PaymentResolution extends PaymentResult {
+  outcome: 'approved' | 'failed';
+  source: 'return' | 'webhook';
+  at: string;
+}
 
 /**
  * One payment attempt of an order, as the payment saga sees it. `version` counts writes (1 on creation) and makes
@@ -16,10 +36,23 @@ export interface PaymentAttempt {
   taskToken?: string;
   /** When the saga stops waiting (ISO time). */
   awaitingUntil?: string;
-  providerReference?: string;
+  /** The first verified result; its writer (or the saga, if it stores its token later) resumes the saga. */
+  resolution?: PaymentResolution;
+  /** The gateway's transaction id once the money moved (bKash trxID, Nagad issuerPaymentRefNo). */
+  transactionId?: string;
   failureCode?: PaymentFailureCode;
+  /** Set once the compensation has put the attempt's reserved stock back: it is put back at most once. */
+  stockReleased?: boolean;
+  /** The compensation's refund of a captured payment: `requested` before the call, `succeeded` once confirmed. */
+  compensationRefund?: 'requested' | 'succeeded';
   updatedAt: string;
   version: number;
+  /** Checkout's description of the attempt (read only here; absent when the saga got there first). */
+  method?: string;
+  gateway?: string;
+  gatewayReference?: string;
+  amount?: Money;
+  storeReturnUrl?: string;
 }
 
 /** The key of an attempt. */
@@ -27,6 +60,14 @@ export interface PaymentAttemptRef {
   orderId: string;
   paymentId: string;
 }
+
+/** The attempt with one more write on it. */
+export const nextVersion = (current: PaymentAttempt, changes: Partial<PaymentAttempt>, now: string): PaymentAttempt => ({
+  ...current,
+  ...changes,
+  updatedAt: now,
+  version: current.version + 1,
+});
 
 /**
  * Records the saga's task token on a pending attempt, creating the attempt if the saga got here first.
@@ -43,27 +84,19 @@ export const awaitResult = (
     throw new ConflictError(`payment ${current.paymentId} is already ${current.status}`);
   }
   if (current.taskToken === wait.taskToken) return current;
-  return { ...current, ...wait, updatedAt: now, version: current.version + 1 };
+  return nextVersion(current, wait, now);
 };
 
 /**
  * Marks a pending attempt succeeded and forgets the task token. A repeat on a succeeded attempt changes nothing.
  * Throws ConflictError for a failed attempt: a late success after a failure needs a refund, not a flip.
  */
-export const markSucceeded = (current: PaymentAttempt, providerReference: string | undefined, now: string): PaymentAttempt => {
+export const markSucceeded = (current: PaymentAttempt, transactionId: string | undefined, now: string): PaymentAttempt => {
   if (current.status === 'succeeded') return current;
   if (current.status === 'failed') {
     throw new ConflictError(`payment ${current.paymentId} already failed (${current.failureCode ?? 'no code'})`);
   }
-  return {
-    ...current,
-    status: 'succeeded',
-    taskToken: undefined,
-    awaitingUntil: undefined,
-    providerReference: providerReference ?? current.providerReference,
-    updatedAt: now,
-    version: current.version + 1,
-  };
+  return nextVersion(current, { status: 'succeeded', taskToken: undefined, awaitingUntil: undefined, transactionId: transactionId ?? current.transactionId }, now);
 };
 
 /**
@@ -82,18 +115,33 @@ export const markFailed = (
   if (current.status === 'succeeded') {
     throw new ConflictError(`payment ${current.paymentId} already succeeded; it cannot be marked failed`);
   }
-  return { ...current, status: 'failed', failureCode, taskToken: undefined, awaitingUntil: undefined, updatedAt: now, version: current.version + 1 };
+  return nextVersion(current, { status: 'failed', failureCode, taskToken: undefined, awaitingUntil: undefined }, now);
 };
 
-// The Step Functions error names the saga can catch, and what the buyer is told. Gateways signal outcomes by
-// throwing errors named `Payment.<Reason>` through SendTaskFailure.
+// The Step Functions error names the saga can catch, and what the buyer is told. A gateway's refusal during capture
+// is thrown as `Payment.<Reason>` (PaymentRefusedError).
 const FAILURE_CODES: Readonly<Record<string, PaymentFailureCode>> = {
   'States.Timeout': 'EXPIRED',
   'States.HeartbeatTimeout': 'EXPIRED',
   'Payment.Declined': 'DECLINED',
   'Payment.InsufficientFunds': 'INSUFFICIENT_FUNDS',
   'Payment.CancelledByBuyer': 'CANCELLED_BY_BUYER',
+  'Payment.Expired': 'EXPIRED',
+  'Payment.ProcessingError': 'PROCESSING_ERROR',
 };
 
-/** The failure code for a caught Step Functions error name; anything unexpected is PROCESSING_ERROR. */
-export const failureCodeOf = (errorName: string): PaymentFailureCode => FAILURE_CODES[errorName] ?? 'PROCESSING_ERROR';
+/** The Step Functions error name a gateway refusal with `code` is thrown under (`Payment.InsufficientFunds`). */
+export const errorNameOf = (code: PaymentFailureCode): string =>
+  Object.entries(FAILURE_CODES).find(([name, mapped]) => mapped === code && name.startsWith('Payment.'))?.[0] ?? 'Payment.ProcessingError';
+
+const isFailureCode = (value: string | undefined): value is PaymentFailureCode =>
+  value !== undefined && (PAYMENT_FAILURE_CODES as readonly string[]).includes(value);
+
+/**
+ * The failure code for a caught Step Functions error: `Payment.NotApproved` (the saga's PaymentNotApproved state)
+ * carries the gateway's code as its Cause; anything unexpected is PROCESSING_ERROR.
+ */
+export const failureCodeOf = (error: { Error: string; Cause?: string }): PaymentFailureCode => {
+  if (error.Error === 'Payment.NotApproved') return isFailureCode(error.Cause) ? error.Cause : 'DECLINED';
+  return FAILURE_CODES[error.Error] ?? 'PROCESSING_ERROR';
+};

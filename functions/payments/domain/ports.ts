@@ -1,5 +1,5 @@
 import type { Money } from '../../_platform/money';
-import type { PaymentAttempt, PaymentAttemptRef, PaymentFailureCode } from './model';
+import type { PaymentAttempt, PaymentAttemptRef, PaymentFailureCode, PaymentResolution, PaymentResult } from './model';
 
 /** Where payment attempts live. */
 export interface PaymentAttemptRepository {
@@ -11,6 +11,26 @@ export interface PaymentAttemptRepository {
    * Throws ConcurrentUpdateError when the condition fails.
    */
   save(attempt: PaymentAttempt): Promise<void>;
+}
+
+/** The first-writer-wins record of a payment's verified result (the return/webhook race is decided here). */
+export interface PaymentResolutions {
+  /**
+   * Records `resolution` in ONE conditional write, only if the attempt exists, is pending and has no resolution yet
+   * (the write also bumps `version`, so a saga step that read the attempt before cannot overwrite it unknowingly).
+   * `recorded` says whether this call won; `attempt` is the attempt after the write (or as it stands, when another
+   * writer won), task token included: the winner resumes the saga with it if there is one.
+   */
+  record(ref: PaymentAttemptRef, resolution: PaymentResolution): Promise<{ recorded: boolean; attempt: PaymentAttempt | undefined }>;
+}
+
+/** The waiting saga execution, addressed by its task token. */
+export interface SagaCallback {
+  /**
+   * Sends `result` as the output of the task that issued `taskToken` (SendTaskSuccess). Resolves false when that task
+   * is no longer waiting (it timed out or closed: the saga asks the gateway itself then); throws on anything else.
+   */
+  resume(taskToken: string, result: PaymentResult): Promise<boolean>;
 }
 
 /** Payment gateways Commerce Hub speaks to (one adapter file each under functions/payments/gateways/). */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { taskHandler } from '../../_platform/task-handler';
-import { paymentSagaDeps } from '../adapters/deps';
-import { awaitPaymentResult } from '../domain/await-payment-result';
+import { awaitResultDeps } from '../adapters/deps';
+import { awaitAndResume } from '../domain/await-payment-result';
 
 const Input = z.object({
   taskToken: z.string().check(z.minLength(1)),
@@ -9,7 +9,7 @@ const Input = z.object({
   paymentId: z.string().check(z.minLength(1)),
   timeoutSeconds: z.int().check(z.positive()),
 });
-const deps = paymentSagaDeps();
+const deps = awaitResultDeps();
 
-/** Saga task (waitForTaskToken): `{ taskToken, orderId, paymentId, timeoutSeconds }` → `{ stored: true }`. */
-export const handler = taskHandler(Input, (input) => awaitPaymentResult(deps, input));
+/** Saga task (waitForTaskToken): `{ taskToken, orderId, paymentId, timeoutSeconds }` → `{ stored: true, resumed }`. */
+export const handler = taskHandler(Input, (input) => awaitAndResume(deps, input));

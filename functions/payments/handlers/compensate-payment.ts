@@ -2,13 +2,16 @@ import * as z from 'zod/mini';
 import { taskHandler } from '../../_platform/task-handler';
 import { paymentSagaDeps } from '../adapters/deps';
 import { compensatePayment } from '../domain/compensate-payment';
+import { captureSchema, caughtErrorSchema, sagaInputShape, stockLinesSchema } from '../saga-input';
 
+// The whole saga state arrives; `capture` is there only when money moved before the failure.
 const Input = z.object({
-  orderId: z.string().check(z.minLength(1)),
-  paymentId: z.string().check(z.minLength(1)),
-  error: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
+  ...sagaInputShape,
+  stockToRelease: stockLinesSchema,
+  error: caughtErrorSchema,
+  capture: z.optional(captureSchema),
 });
 const deps = paymentSagaDeps();
 
-/** Saga compensation (the Catch's `$.error`): → `{ orderId, paymentId, status: 'failed', failureCode }`. */
+/** Saga compensation (the saga state with `$.error`) → `{ orderId, paymentId, status: 'failed', failureCode, refunded }`. */
 export const handler = taskHandler(Input, (input) => compensatePayment(deps, input));

@@ -2,13 +2,14 @@ import * as z from 'zod/mini';
 import { taskHandler } from '../../_platform/task-handler';
 import { paymentSagaDeps } from '../adapters/deps';
 import { confirmPayment } from '../domain/confirm-payment';
+import { captureSchema } from '../saga-input';
 
 const Input = z.object({
   orderId: z.string().check(z.minLength(1)),
   paymentId: z.string().check(z.minLength(1)),
-  result: z.object({ status: z.literal('succeeded'), providerReference: z.optional(z.string()) }),
+  capture: captureSchema,
 });
 const deps = paymentSagaDeps();
 
-/** Saga task: `{ orderId, paymentId, result }` → `{ orderId, paymentId, status: 'succeeded' }`. */
+/** Saga task: `{ orderId, paymentId, capture }` → `{ orderId, paymentId, status: 'succeeded', transactionId }`. */
 export const handler = taskHandler(Input, (input) => confirmPayment(deps, input));

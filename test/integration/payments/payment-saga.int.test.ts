@@ -10,18 +10,30 @@ const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(endpo
 const stateMachineArn = resource(endpoints, 'Service/Payments/PaymentSaga').ref;
 const ordersTable = resource(endpoints, 'Stateful/OrdersTable').ref;
 
-const anAttempt = () => ({ orderId: `ord_${randomUUID()}`, paymentId: `pay_${randomUUID()}` });
+/** A saga input for an attempt no checkout made (no order, a reference bKash does not know). */
+const anAttempt = () => ({
+  orderId: `ord_${randomUUID()}`,
+  paymentId: `pay_${randomUUID()}`,
+  gateway: 'bkash',
+  gatewayReference: `TR-${randomUUID().slice(0, 8)}`,
+  amount: { value: 70000, currency: 'BDT' },
+  stockToRelease: [],
+});
 const attemptItem = async ({ orderId, paymentId }: { orderId: string; paymentId: string }) =>
   (await ddb.send(new GetCommand({ TableName: ordersTable, Key: { pk: `ORDER#${orderId}`, sk: `PAYMENT#${paymentId}` } }))).Item;
 const finished = (executionArn: string) => eventually(async () => {
   const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
   return execution.status === 'RUNNING' ? undefined : execution;
 }, 'the execution to finish');
+const statesEntered = async (executionArn: string) => {
+  const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+  return (events ?? []).map((e) => e.stateEnteredEventDetails?.name).filter((name) => name !== undefined);
+};
 
 afterAll(() => { sfn.destroy(); ddb.destroy(); });
 
 describe('the payment saga', () => {
-  it('waits for its task token, resumes on SendTaskSuccess and confirms the attempt', async () => {
+  it('waits for its task token, and a failed outcome goes through PaymentNotApproved into the compensation', async () => {
     const attempt = anAttempt();
     const { executionArn } = await sfn.send(new StartExecutionCommand({
       stateMachineArn, name: attempt.paymentId, input: JSON.stringify({ ...attempt, timeoutSeconds: 60 }),
@@ -30,12 +42,13 @@ describe('the payment saga', () => {
     expect(waiting).toMatchObject({ status: 'pending' });
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
 
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: waiting!.taskToken, output: JSON.stringify({ status: 'succeeded', providerReference: 'TRX-1' }) }));
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: waiting!.taskToken, output: JSON.stringify({ outcome: 'failed', failureCode: 'DECLINED' }) }));
 
     const execution = await finished(executionArn!);
-    expect(execution.status).toBe('SUCCEEDED');
-    expect(await attemptItem(attempt)).toMatchObject({ status: 'succeeded' });
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'PaymentFailed' });
+    expect(await attemptItem(attempt)).toMatchObject({ status: 'failed', failureCode: 'DECLINED', stockReleased: true });
     expect((await attemptItem(attempt))?.taskToken).toBeUndefined();
+    expect(await statesEntered(executionArn!)).toEqual(['AwaitPaymentResult', 'IsApproved', 'PaymentNotApproved', 'CompensatePayment', 'PaymentFailed']);
   });
 
   it('is started once per attempt: a retried start with the same name and input returns the same execution', async () => {
@@ -46,16 +59,17 @@ describe('the payment saga', () => {
     expect(second.executionArn).toBe(first.executionArn);
   });
 
-  it('times out into its Catch, compensates and fails the attempt as EXPIRED', async () => {
+  it('asks the gateway after a timeout; a payment the gateway does not know is compensated, never captured', async () => {
     const attempt = anAttempt();
     const { executionArn } = await sfn.send(new StartExecutionCommand({
       stateMachineArn, name: attempt.paymentId, input: JSON.stringify({ ...attempt, timeoutSeconds: 1 }),
     }));
     const execution = await finished(executionArn!);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'PaymentFailed' });
-    expect(await attemptItem(attempt)).toMatchObject({ status: 'failed', failureCode: 'EXPIRED' });
-    const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-    const entered = (events ?? []).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered).toEqual(['AwaitPaymentResult', 'CompensatePayment']);
+    expect(await attemptItem(attempt)).toMatchObject({ status: 'failed' });
+    const entered = await statesEntered(executionArn!);
+    expect(entered.slice(0, 2)).toEqual(['AwaitPaymentResult', 'QueryGatewayAfterTimeout']);
+    expect(entered).not.toContain('CapturePayment');
+    expect(entered.slice(-2)).toEqual(['CompensatePayment', 'PaymentFailed']);
   });
 });

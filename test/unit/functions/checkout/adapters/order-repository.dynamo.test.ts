@@ -110,12 +110,18 @@ describe('the order repository on DynamoDB', () => {
       redirectUrl: 'https://sandbox.bka.sh/pay/TR0011abc',
       storeReturnUrl: 'https://shop.example/return',
     });
+    // The payments capability reads the same item back with what checkout described.
     expect(await dynamoPaymentAttempts(documents, TABLE).get({ orderId: order.orderId, paymentId: order.currentPaymentId })).toEqual({
       orderId: order.orderId,
       paymentId: order.currentPaymentId,
       status: 'pending',
       updatedAt: T0,
       version: 1,
+      method: 'bkash',
+      gateway: 'bkash',
+      gatewayReference: 'TR0011abc',
+      amount: { value: 240000, currency: 'BDT' },
+      storeReturnUrl: 'https://shop.example/return',
     });
   });
 

