@@ -1,8 +1,11 @@
 import * as z from 'zod/mini';
 import { moneySchema } from '../_platform/money';
 import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
-import { PAYMENT_METHODS, SHIPPING_SERVICE_LEVELS } from './domain/model';
+import { SHIPPING_SERVICE_LEVELS } from './domain/model';
 import { ORDER_EVENTS, ORDER_STATUSES } from './domain/order';
+import { buyerSchema, createCheckoutRoute, paymentMethodSchema, paymentStatusSchema, skuSchema } from './checkout-route';
+
+export { createCheckoutRoute };
 
 export const productSchema = z.object({
   sku: z.string(),
@@ -33,7 +36,6 @@ export const listProductsRoute = defineRoute({
   },
 });
 
-const skuSchema = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, dash, underscore; at most 64'));
 
 export const upsertProductRoute = defineRoute({
   operationId: 'upsertProduct',
@@ -59,66 +61,6 @@ export const upsertProductRoute = defineRoute({
   responses: {
     200: { description: 'The product was replaced', schema: productSchema },
     201: { description: 'The product was created', schema: productSchema },
-  },
-});
-
-const text = (max: number) => z.string().check(z.regex(/\S/, 'must not be blank'), z.maxLength(max));
-
-const buyerSchema = z.object({
-  name: text(200),
-  email: z.email('must be an e-mail address').check(z.maxLength(254)),
-  phone: z.e164('must be an E.164 phone number, e.g. +8801712345678'),
-  address: z.object({
-    line1: text(200),
-    city: text(100),
-    postalCode: text(20),
-    country: z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. BD')),
-  }),
-});
-const paymentMethodSchema = z.enum(PAYMENT_METHODS);
-const paymentStatusSchema = z.enum(['pending', 'authorized', 'succeeded', 'failed', 'refunded']);
-
-/**
- * POST /checkouts. Unknown fields are dropped, not refused (zod's default): a client that sends `price` or
- * `unitPrice` gets the catalog's price, which is all it could ever get.
- */
-export const createCheckoutRoute = defineRoute({
-  operationId: 'createCheckout',
-  method: 'POST',
-  path: '/checkouts',
-  summary: 'Place an order at catalog prices, reserve its stock and open its first payment attempt',
-  auth: 'apiKey',
-  idempotent: true,
-  body: z.object({
-    buyer: buyerSchema,
-    items: z
-      .array(z.object({ sku: skuSchema, quantity: z.int().check(z.positive(), z.maximum(999)) }))
-      .check(z.minLength(1), z.maxLength(50)),
-    payment: z.object({
-      method: paymentMethodSchema,
-      returnUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(z.maxLength(2048)),
-    }),
-    shipping: z.object({ serviceLevel: z.enum(SHIPPING_SERVICE_LEVELS) }),
-  }),
-  responses: {
-    201: {
-      description: 'The order waits for payment: send the buyer to `payment.action.url`',
-      schema: z.object({
-        orderId: z.string(),
-        status: z.enum(ORDER_STATUSES),
-        amount: moneySchema,
-        payment: z.object({
-          paymentId: z.string(),
-          method: paymentMethodSchema,
-          status: paymentStatusSchema,
-          action: z.object({ type: z.literal('redirect'), url: z.string() }),
-        }),
-      }),
-    },
-    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
-    404: { description: 'NOT_FOUND: `details.skus` lists the SKUs the catalog does not have', schema: errorEnvelopeSchema },
-    422: { description: 'OUT_OF_STOCK `{ sku, requested }`, METHOD_NOT_AVAILABLE `{ method, currency? }`, PRICE_NOT_AVAILABLE `{ skus, currency }`, IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
-    503: { description: 'PROVIDER_UNAVAILABLE `{ provider }`: the gateway is down; nothing was reserved or charged, retry later', schema: errorEnvelopeSchema },
   },
 });
 

@@ -3,7 +3,7 @@ import { idempotentHttpHandler } from '../../_platform/idempotent-http-handler';
 import { gatewayRegistryFromConfig } from '../../payments/adapters/gateways';
 import { placeOrderDeps } from '../adapters/deps';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order';
-import { createCheckoutRoute } from '../routes';
+import { createCheckoutRoute } from '../checkout-route';
 
 /** POST /v1/checkouts over the given dependencies and idempotency store (the DynamoDB one unless given). */
 export const createCheckoutHandler = (deps: PlaceOrderDeps, store?: IdempotencyStore) =>
