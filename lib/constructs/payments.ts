@@ -49,6 +49,7 @@ export class Payments extends Construct {
     /** A function that calls the gateways: their secrets, breaker state and audit trail. */
     const withGateways = (fn: ServiceFunction) => {
       fn.bindTable('INTEGRATION_STATE_TABLE', data.tables.integrationState, 'readWrite').bindTable('AUDIT_TABLE', data.tables.audit, 'readWrite');
+      for (const [name, value] of Object.entries(gatewayEnvironment)) fn.addEnvironment(name, value);
       for (const gateway of PAYMENT_GATEWAYS) data.providerSecrets[gateway].grantRead(fn);
       return fn;
     };
@@ -57,19 +58,18 @@ export class Payments extends Construct {
       config, capability: 'payments', handler: 'await-payment-result', timeout: Duration.seconds(30),
       description: 'Saga: stores the task token on the payment attempt; sends a result recorded before it itself',
     }).bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite');
+    // Each step gets exactly what its handler's deps use (functions/payments/adapters/deps.ts).
     const sagaStep = (fnId: string, handler: string, description: string) =>
-      withGateways(
-        new ServiceFunction(this, fnId, {
-          config, capability: 'payments', handler, description, timeout: Duration.seconds(60), environment: gatewayEnvironment,
-        })
-          .bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite')
-          .bindTable('CATALOG_TABLE', data.tables.catalog, 'readWrite')
-          .bindTopicPublisher('EVENTS_TOPIC_ARN', data.eventsTopic),
-      );
-    this.queryAfterTimeoutFn = sagaStep('QueryGatewayAfterTimeoutFn', 'query-gateway-after-timeout', 'Saga: asks the gateway once after the wait timed out');
-    this.captureFn = sagaStep('CapturePaymentFn', 'capture-payment', 'Saga: moves the money of an approved payment (bKash execute)');
-    this.confirmFn = sagaStep('ConfirmPaymentFn', 'confirm-payment', 'Saga: attempt succeeded, order paid, order.paid published');
-    this.compensateFn = sagaStep('CompensatePaymentFn', 'compensate-payment', 'Saga: refunds a capture, releases stock, fails attempt and order, publishes payment.failed');
+      new ServiceFunction(this, fnId, { config, capability: 'payments', handler, description, timeout: Duration.seconds(60) });
+    this.queryAfterTimeoutFn = withGateways(sagaStep('QueryGatewayAfterTimeoutFn', 'query-gateway-after-timeout', 'Saga: asks the gateway once after the wait timed out'));
+    this.captureFn = withGateways(sagaStep('CapturePaymentFn', 'capture-payment', 'Saga: moves the money of an approved payment (bKash execute)'));
+    this.confirmFn = sagaStep('ConfirmPaymentFn', 'confirm-payment', 'Saga: attempt succeeded, order paid, order.paid published')
+      .bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite')
+      .bindTopicPublisher('EVENTS_TOPIC_ARN', data.eventsTopic);
+    this.compensateFn = withGateways(sagaStep('CompensatePaymentFn', 'compensate-payment', 'Saga: refunds a capture, releases stock, fails attempt and order, publishes payment.failed'))
+      .bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite')
+      .bindTable('CATALOG_TABLE', data.tables.catalog, 'readWrite')
+      .bindTopicPublisher('EVENTS_TOPIC_ARN', data.eventsTopic);
 
     const paymentFailed = new Fail(this, 'PaymentFailed', { error: 'PaymentFailed', cause: 'The payment attempt failed or expired; see the compensation output' });
     const compensate = new LambdaInvoke(this, 'CompensatePayment', {

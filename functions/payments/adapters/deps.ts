@@ -37,18 +37,34 @@ export const paymentReturnDeps = (): PaymentReturnDeps => {
   };
 };
 
-/**
- * What the saga's steps after the wait need (capture, query, confirm, compensate), from ORDERS_TABLE, CATALOG_TABLE,
- * EVENTS_TOPIC_ARN and the gateway settings (env). Gateway calls are made once per invocation (`maxRetries: 0`):
- * the state machine owns retries, so they never multiply. Call once per cold start.
- */
-export const paymentSagaDeps = (): PaymentSagaDeps => {
+// One factory per saga step, each building only what its step uses, so a step's bundle carries only those clients
+// and adapters. Gateway calls are made once per invocation (`maxRetries: 0`): the state machine owns retries, so they
+// never multiply. Call once per cold start.
+
+/** CapturePayment: the gateways. */
+export const captureDeps = (): Pick<PaymentSagaDeps, 'gateways' | 'clock'> => ({ gateways: gatewayRegistryFromConfig({ maxRetries: 0 }), clock: systemClock });
+
+/** QueryGatewayAfterTimeout: the gateways. */
+export const queryAfterTimeoutDeps = (): Pick<PaymentSagaDeps, 'gateways'> => ({ gateways: gatewayRegistryFromConfig({ maxRetries: 0 }) });
+
+/** ConfirmPayment: the attempt, the order and the events topic (ORDERS_TABLE, EVENTS_TOPIC_ARN). */
+export const confirmDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'orders' | 'events' | 'clock'> => {
+  const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty() }));
+  const documents = documentClient();
+  return {
+    attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
+    orders: dynamoOrderRepository(documents, ORDERS_TABLE),
+    events: eventPublisherFromConfig(),
+    clock: systemClock,
+  };
+};
+
+/** CompensatePayment: the attempt, the order, the stock (CATALOG_TABLE), the gateways (refunds) and the events topic. */
+export const compensateDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'orders' | 'stock' | 'gateways' | 'events' | 'clock'> => {
   const { ORDERS_TABLE, CATALOG_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty(), CATALOG_TABLE: nonEmpty() }));
   const documents = documentClient();
   return {
     attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
-    resolutions: dynamoPaymentResolutions(documents, ORDERS_TABLE),
-    saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)),
     orders: dynamoOrderRepository(documents, ORDERS_TABLE),
     stock: dynamoStockLedger(documents, CATALOG_TABLE),
     gateways: gatewayRegistryFromConfig({ maxRetries: 0 }),

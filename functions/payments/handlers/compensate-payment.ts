@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { taskHandler } from '../../_platform/task-handler';
-import { paymentSagaDeps } from '../adapters/deps';
+import { compensateDeps } from '../adapters/deps';
 import { compensatePayment } from '../domain/compensate-payment';
 import { captureSchema, caughtErrorSchema, sagaInputShape, stockLinesSchema } from '../saga-input';
 
@@ -11,7 +11,7 @@ const Input = z.object({
   error: caughtErrorSchema,
   capture: z.optional(captureSchema),
 });
-const deps = paymentSagaDeps();
+const deps = compensateDeps();
 
 /** Saga compensation (the saga state with `$.error`) → `{ orderId, paymentId, status: 'failed', failureCode, refunded }`. */
 export const handler = taskHandler(Input, (input) => compensatePayment(deps, input));

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { taskHandler } from '../../_platform/task-handler';
-import { paymentSagaDeps } from '../adapters/deps';
+import { confirmDeps } from '../adapters/deps';
 import { confirmPayment } from '../domain/confirm-payment';
 import { captureSchema } from '../saga-input';
 
@@ -9,7 +9,7 @@ const Input = z.object({
   paymentId: z.string().check(z.minLength(1)),
   capture: captureSchema,
 });
-const deps = paymentSagaDeps();
+const deps = confirmDeps();
 
 /** Saga task: `{ orderId, paymentId, capture }` → `{ orderId, paymentId, status: 'succeeded', transactionId }`. */
 export const handler = taskHandler(Input, (input) => confirmPayment(deps, input));
