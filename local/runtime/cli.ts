@@ -7,6 +7,7 @@ import { LOCAL_CREDENTIALS, LocalRuntime, startLocalRuntime } from './runtime';
 import { seedDemoCatalog } from '../demo/seed-catalog';
 import type { ProviderSimulator } from '../simulators/contracts';
 import { SIMULATED_PROVIDERS, startSimulators } from '../simulators';
+import { startStorefront } from '../web/storefront';
 import { synthesize } from './synth';
 import { LocalRuntimeError } from './template';
 
@@ -15,7 +16,8 @@ const LOCAL_DIR = path.join(PROJECT_ROOT, '.local');
 
 const USAGE = `Usage: npm start [-- --persist] [--port 4000] [--aws-port 4566] [--env dev|staging|prod]
   --persist    keep data (tables, queues, API keys) in .local/data across restarts
-  --port       port of the REST API (default 4000); provider simulators take the ports from port+100 on
+  --port       port of the REST API (default 4000); provider simulators take the ports from port+100 on, the demo
+               storefront port+200
   --aws-port   port of the local AWS endpoint (default 4566)
   --env        which environment's configuration to synthesize (default dev)`;
 
@@ -74,11 +76,13 @@ const main = async (): Promise<void> => {
   const begun = Date.now();
   let runtime: LocalRuntime | undefined;
   let simulators: Record<string, ProviderSimulator> = {};
+  let storefront: { stop(): Promise<void> } | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping…\n`);
+    await storefront?.stop();
     await runtime?.stop();
     await Promise.all(Object.values(simulators).map((simulator) => simulator.stop()));
     process.stdout.write('Stopped.\n');
@@ -91,6 +95,7 @@ const main = async (): Promise<void> => {
     await assertPortFree(options.port);
     await assertPortFree(options.awsPort);
     for (let n = 0; n < SIMULATED_PROVIDERS.length; n += 1) await assertPortFree(options.port + 100 + n);
+    await assertPortFree(options.port + 200);
     process.stdout.write(`Synthesizing the ${options.env.name} app (CDK, esbuild bundles)…\n`);
     const cloudAssemblyDir = synthesize(options.env, path.join(PROJECT_ROOT, 'cdk.out'));
     const synthMs = Date.now() - begun;
@@ -106,6 +111,8 @@ const main = async (): Promise<void> => {
     });
     const { endpoints } = runtime;
     const seeded = await seedDemoCatalog(endpoints.api.url, endpoints.apiKeys[0].value, LOCAL_CREDENTIALS);
+    const shop = await startStorefront({ port: options.port + 200, apiUrl: endpoints.api.url, storeKey: endpoints.apiKeys[0].value });
+    storefront = shop;
     mkdirSync(LOCAL_DIR, { recursive: true });
     const simulatorUrls = Object.fromEntries(Object.entries(simulators).map(([provider, simulator]) => [provider, simulator.url]));
     writeFileSync(path.join(LOCAL_DIR, 'endpoints.json'), `${JSON.stringify({ ...endpoints, simulators: simulatorUrls }, null, 2)}\n`, { mode: 0o600 });
@@ -113,6 +120,7 @@ const main = async (): Promise<void> => {
     process.stdout.write([
       '',
       `Commerce Hub is running locally (${options.env.name}${options.persist ? ', data kept in .local/data' : ', in memory'})`,
+      `  Storefront   ${shop.url}   ← open this: products, a cart, checkout with bKash or Nagad, the order page`,
       `  API          ${endpoints.api.url}`,
       `  Health       ${endpoints.api.url}/health`,
       `  OpenAPI      ${endpoints.api.url}/openapi.json`,
@@ -128,6 +136,7 @@ const main = async (): Promise<void> => {
       '',
     ].join('\n'));
   } catch (err) {
+    await storefront?.stop();
     await runtime?.stop();
     await Promise.all(Object.values(simulators).map((simulator) => simulator.stop()));
     const line = explain(err, options);
