@@ -131,9 +131,16 @@ const FAILURE_SENTENCES: Readonly<Record<string, string>> = {
 
 const statusBadge = (status: string): string => `<span class="status status-${escapeHtml(status)}">${escapeHtml(status)}</span>`;
 
-/** The order page; while the order waits for its payment it refreshes every 2 s (script, or meta refresh without one). */
+/**
+ * Whether the payment saga may still change the order: the order waits for its payment, or a payment has not
+ * settled yet (the saga writes the order and its payment one after the other).
+ */
+const unsettled = (order: { status: string; payments: Array<{ status: string }> }): boolean =>
+  order.status === 'pending_payment' || order.payments.some((payment) => payment.status === 'pending');
+
+/** The order page; while the saga may still change it, it refreshes every 2 s (script, or meta refresh without one). */
 export const orderPage = (order: Order): string => {
-  const pending = order.status === 'pending_payment';
+  const pending = unsettled(order);
   const items = order.items
     .map((item) => `<tr><td>${escapeHtml(item.title)}<div class="muted">${escapeHtml(item.sku)}</div></td><td>${escapeHtml(item.quantity)}</td><td>${escapeHtml(formatMoney(item.unitPrice))}</td></tr>`)
     .join('\n');
@@ -157,7 +164,9 @@ const orderJson = ${JSON.stringify(`/orders/${encodeURIComponent(order.orderId)}
 setInterval(async () => {
   try {
     const res = await fetch(orderJson, { cache: 'no-store' });
-    if (res.ok && (await res.json()).status !== 'pending_payment') location.reload();
+    if (!res.ok) return;
+    const now = await res.json();
+    if (now.status !== 'pending_payment' && !now.payments.some((p) => p.status === 'pending')) location.reload();
   } catch {}
 }, 2000);
 </script>`

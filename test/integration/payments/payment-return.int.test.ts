@@ -71,11 +71,13 @@ const placeOrder = async (gateway: Gateway) => {
 const buyer = async (gateway: Gateway, gatewayReference: string, action: string): Promise<string | null> =>
   (await control(gateway, `/buyer/${encodeURIComponent(gatewayReference)}`, { action })).redirectUrl;
 const follow = (redirectUrl: string) => fetch(redirectUrl, { redirect: 'manual' });
+/** The order once the saga is done with it: the order and its attempts are written one after the other. */
 const orderSettled = (orderId: string) =>
   eventually(async () => {
     const order = await json(await api(`/orders/${orderId}`));
-    return order.status === 'pending_payment' ? undefined : order;
-  }, `order ${orderId} to leave pending_payment`);
+    const settled = order.status !== 'pending_payment' && order.payments.every((p: { status: string }) => p.status !== 'pending');
+    return settled ? order : undefined;
+  }, `order ${orderId} and its payment to settle`);
 const debitsOf = async (gateway: Gateway, gatewayReference: string) =>
   ((await control(gateway, '/state')).ledger as Array<{ kind: string; gatewayReference: string }>).filter((e) => e.kind === 'debit' && e.gatewayReference === gatewayReference);
 
