@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type LocalDynamoDb, startDynamoDb } from '../../../../../local/runtime/emulators/dynamodb';
-import { dynamoPaymentAttempts } from '../../../../../functions/payments/adapters/payment-attempts.dynamo';
+import { dynamoPaymentAttempts, dynamoPaymentResolutions } from '../../../../../functions/payments/adapters/payment-attempts.dynamo';
 import { ConcurrentUpdateError } from '../../../../../functions/payments/domain/errors';
 import type { PaymentAttempt } from '../../../../../functions/payments/domain/model';
 import type { PaymentAttemptRepository } from '../../../../../functions/payments/domain/ports';
@@ -95,5 +95,33 @@ describe('the payment attempt repository on DynamoDB', () => {
     await documents.send(new PutCommand({ TableName: 'orders', Item: { ...(await rawItem(attempt)), status: 'paid' } }));
 
     await expect(repository.get(attempt)).rejects.toThrow();
+  });
+});
+
+describe('recording a verified payment result (return vs webhook)', () => {
+  const resolutions = () => dynamoPaymentResolutions(documents, 'orders');
+  const approved = (source: 'return' | 'webhook') => ({ outcome: 'approved' as const, source, at: '2026-03-01T10:05:00.000Z' });
+
+  it('lets exactly one of many concurrent recorders win, and hands every loser the winner’s attempt', async () => {
+    const attempt = anAttempt();
+    await repository.save(attempt);
+    const ref = { orderId: attempt.orderId, paymentId: attempt.paymentId };
+
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => resolutions().record(ref, approved(i % 2 ? 'webhook' : 'return'))));
+
+    expect(results.filter((r) => r.recorded)).toHaveLength(1);
+    const winner = results.find((r) => r.recorded)!.attempt!;
+    expect(winner).toMatchObject({ resolution: { outcome: 'approved' }, taskToken: 'token-1', version: 2 });
+    for (const loser of results.filter((r) => !r.recorded)) expect(loser.attempt).toEqual(winner);
+  });
+
+  it('records nothing on an attempt that has settled, or that does not exist', async () => {
+    const settled = anAttempt({ status: 'failed', failureCode: 'EXPIRED' });
+    await repository.save(settled);
+    const onSettled = await resolutions().record({ orderId: settled.orderId, paymentId: settled.paymentId }, approved('return'));
+    expect(onSettled).toEqual({ recorded: false, attempt: expect.objectContaining({ status: 'failed', version: 1 }) });
+    expect(onSettled.attempt?.resolution).toBeUndefined();
+
+    expect(await resolutions().record({ orderId: 'ord_missing', paymentId: 'pay_missing' }, approved('return'))).toEqual({ recorded: false, attempt: undefined });
   });
 });
