@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { addToCart, cartCookie, readCart, removeFromCart } from './cart';
 import { type BuyerForm, cartPage, errorPage, orderPage, productsPage, SAMPLE_BUYER, STORE_CURRENCY } from './pages';
 import { type CheckoutRequest, StoreApi, StoreApiError } from './store-api';
+import { readBoundedBody } from '../http-body';
 
 export interface StorefrontOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -28,22 +29,8 @@ const PAYMENT_METHODS = new Set(['bkash', 'nagad']);
 
 class BadRequest extends Error {}
 
-const readForm = (req: IncomingMessage): Promise<URLSearchParams> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_FORM_BYTES) {
-        reject(new BadRequest('The form is too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
+const readForm = async (req: IncomingMessage): Promise<URLSearchParams> =>
+  new URLSearchParams((await readBoundedBody(req, MAX_FORM_BYTES, () => new BadRequest('The form is too large.'))).toString('utf8'));
 
 const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });

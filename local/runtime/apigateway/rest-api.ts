@@ -8,6 +8,7 @@ import { buildProxyEvent, formatRequestTime, parseProxyResult, parseQuery, type 
 import { createRouter, type RestApiRoute, type RouteMatch } from './routes';
 import type { SigningCredentials } from './sigv4';
 import { createUsagePlans, type ApiKeyDefinition, type UsagePlanDefinition } from './usage-plans';
+import { readBoundedBody } from '../../http-body';
 
 export type { ApiKeyDefinition, GatewayResponseDefinition, RestApiRoute, SigningCredentials, UsagePlanDefinition };
 
@@ -42,21 +43,8 @@ export interface RestApiServer extends Stoppable {
 /** API Gateway's payload limit. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Keep reading (and dropping) so the client can still receive the 413.
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () =>
-      size > MAX_REQUEST_BYTES ? reject(new GatewayError('REQUEST_TOO_LARGE', 'Request Too Long')) : resolve(Buffer.concat(chunks)),
-    );
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  readBoundedBody(req, MAX_REQUEST_BYTES, () => new GatewayError('REQUEST_TOO_LARGE', 'Request Too Long'));
 
 /** API Gateway's extendedRequestId (and x-amz-apigw-id) looks like 'BQGojGkPIAMF2Dw='. */
 const newExtendedRequestId = () => randomBytes(11).toString('base64');

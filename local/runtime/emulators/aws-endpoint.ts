@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AwsService } from '../contracts';
 import { AwsServiceError, writeAwsJsonError } from './aws-protocol';
+import { readBoundedBody } from '../../http-body';
 
 export interface AwsEndpointOptions {
   /** Interface to bind; 127.0.0.1 unless given. */
@@ -114,21 +115,5 @@ async function dispatch(
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new AwsServiceError('RequestEntityTooLarge', 'Request body too large', { statusCode: 413 }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  readBoundedBody(req, MAX_BODY_BYTES, () => new AwsServiceError('RequestEntityTooLarge', 'Request body too large', { statusCode: 413 }));

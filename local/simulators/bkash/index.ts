@@ -8,6 +8,7 @@ import type { BuyerAction, ProviderSimulator, SimulatorMode, SimulatorScenario }
 import { BkashModel, type Reply, SIMULATOR_CREDENTIALS, SimulatorError, UNAUTHORIZED } from './model';
 import { errorPage, lostCallbackPage, payerPage } from './payer-page';
 import { Scenario } from './scenario';
+import { readBoundedBody } from '../../http-body';
 
 export interface BkashSimulatorOptions {
   /** Interface to bind; 127.0.0.1 unless given. */
@@ -35,18 +36,8 @@ interface Endpoint {
 
 class BadRequest extends Error {}
 
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new BadRequest('body too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+const readBody = async (req: IncomingMessage): Promise<string> =>
+  (await readBoundedBody(req, MAX_BODY_BYTES, () => new BadRequest('body too large'))).toString('utf8');
 
 const parseJsonObject = (raw: string): Body | undefined => {
   try {

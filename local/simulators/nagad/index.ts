@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BuyerAction, ProviderSimulator, SimulatorMode, SimulatorScenario } from '../contracts';
 import { checkoutPage, duplicateCallbackPage, lostCallbackPage, notPayablePage } from './page';
 import { generateNagadKeys, MERCHANT, NagadError, NagadGatewayState } from './protocol';
+import { readBoundedBody } from '../../http-body';
 
 /*
  * A local Nagad: the merchant API under `/api/dfs/` (initialize, complete, verify, purchase cancel), the hosted
@@ -36,20 +37,8 @@ class ControlError extends Error {
   }
 }
 
-const readBody = (request: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ControlError(413, 'body too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
+const readBody = async (request: IncomingMessage): Promise<string> =>
+  (await readBoundedBody(request, MAX_BODY_BYTES, () => new ControlError(413, 'body too large'))).toString('utf8');
 
 const parseJsonBody = (text: string): unknown => {
   if (text.trim() === '') return undefined;
