@@ -2,9 +2,10 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { RuleViolationError, ValidationError } from '../../_platform/errors';
-import { moneySchema } from '../../_platform/money';
 import type { Product, ProductPage } from '../domain/model';
 import type { ProductCatalog, ProductListQuery, StockChange } from '../domain/ports';
+// A stored product has exactly the attributes the API shows (plus its keys, which parsing drops).
+import { productSchema } from '../routes';
 
 /*
  * Catalog table (CATALOG_TABLE), one item per product:
@@ -15,15 +16,6 @@ import type { ProductCatalog, ProductListQuery, StockChange } from '../domain/po
  * "by category" index would replace the scan when that listing exists).
  */
 
-const storedProductSchema = z.object({
-  sku: z.string(),
-  title: z.string(),
-  sellerId: z.string(),
-  prices: z.array(moneySchema),
-  stock: z.int(),
-  weightGrams: z.int(),
-  dimensionsCm: z.object({ l: z.number(), w: z.number(), h: z.number() }),
-});
 
 // LastEvaluatedKey shapes: a table scan gives the table key; a gsi1 query adds the index key.
 const tableKeySchema = z.strictObject({ pk: z.string().check(z.startsWith('PRODUCT#')), sk: z.literal('PRODUCT') });
@@ -60,7 +52,7 @@ const decodeCursor = (cursor: string, sellerId: string | undefined): StartKey =>
   return key.data;
 };
 
-const toProduct = (item: Record<string, unknown>): Product => z.parse(storedProductSchema, item);
+const toProduct = (item: Record<string, unknown>): Product => z.parse(productSchema, item);
 
 // BatchGetItem takes at most 100 keys and may leave some unprocessed under load; those are asked again after a
 // short, growing pause, as AWS advises, a bounded number of times.
