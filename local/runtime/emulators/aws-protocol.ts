@@ -139,3 +139,33 @@ export function writeQueryError(res: ServerResponse, namespace: string, error: A
     error.statusCode,
   );
 }
+
+/** One awsJson action: the request's JSON members in, the response's out. `signal` aborts when the client leaves. */
+export type AwsJsonAction = (params: Record<string, unknown>, signal: AbortSignal) => unknown;
+
+export interface AwsJsonService {
+  /** The X-Amz-Target prefix (`AmazonSQS`, `secretsmanager` …). */
+  readonly targetPrefix: string;
+  readonly errorStyle: AwsJsonErrorStyle;
+  readonly actions: Readonly<Record<string, AwsJsonAction>>;
+  /** The service's own error for an action it does not implement. */
+  readonly unsupported: (action: string) => AwsServiceError;
+}
+
+/**
+ * Answers one awsJson request: runs the action its X-Amz-Target names and writes the result, or the service's error
+ * for an AwsServiceError. Anything else propagates, and the shared endpoint answers 500.
+ */
+export async function serveAwsJsonAction(req: IncomingMessage, body: Buffer, res: ServerResponse, service: AwsJsonService): Promise<void> {
+  const action = targetAction(req, service.targetPrefix) ?? '';
+  try {
+    const run = service.actions[action];
+    if (!run) throw service.unsupported(action);
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    writeAwsJson(res, service.errorStyle.contentType, await run(parseJsonBody(body), abort.signal));
+  } catch (error) {
+    if (!(error instanceof AwsServiceError)) throw error;
+    writeAwsJsonError(res, error, service.errorStyle);
+  }
+}

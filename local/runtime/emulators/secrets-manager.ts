@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type AwsService } from '../contracts';
-import { AwsServiceError, parseJsonBody, targetAction, writeAwsJson, writeAwsJsonError } from './aws-protocol';
+import { AwsServiceError, serveAwsJsonAction, targetAction } from './aws-protocol';
 
 const TARGET_PREFIX = 'secretsmanager';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -169,19 +169,13 @@ export function createSecretsManagerEmulator(): SecretsManagerEmulator {
   return {
     name: 'secretsmanager',
     matches: (req) => targetAction(req, TARGET_PREFIX) !== undefined,
-    handle: async (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
-      const action = targetAction(req, TARGET_PREFIX) ?? '';
-      try {
-        const run = actions[action];
-        if (!run) {
-          throw new AwsServiceError('UnknownOperationException', `The local Secrets Manager does not support ${action}`);
-        }
-        writeAwsJson(res, CONTENT_TYPE, run(parseJsonBody(body)));
-      } catch (error) {
-        if (!(error instanceof AwsServiceError)) throw error;
-        writeAwsJsonError(res, error, { contentType: CONTENT_TYPE });
-      }
-    },
+    handle: (req: IncomingMessage, body: Buffer, res: ServerResponse) =>
+      serveAwsJsonAction(req, body, res, {
+        targetPrefix: TARGET_PREFIX,
+        errorStyle: { contentType: CONTENT_TYPE },
+        actions,
+        unsupported: (action) => new AwsServiceError('UnknownOperationException', `The local Secrets Manager does not support ${action}`),
+      }),
     createSecret: ({ name, secretString, description, arn }) => {
       const secret = addSecret(name, { description, tags: [], arn });
       addVersion(secret, { secretString });

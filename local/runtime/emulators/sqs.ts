@@ -10,7 +10,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AwsService, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../contracts';
-import { AwsServiceError, parseJsonBody, targetAction, writeAwsJson, writeAwsJsonError } from './aws-protocol';
+import { AwsServiceError, serveAwsJsonAction, targetAction } from './aws-protocol';
 import { invalidParameter, md5OfBody, md5OfMessageAttributes, validateMessage } from './sqs-message';
 import {
   type MoveTask,
@@ -470,24 +470,16 @@ export function createSqsEmulator(options: SqsEmulatorOptions): SqsEmulator {
     name: 'sqs',
     endpointUrl,
     matches: (req: IncomingMessage) => targetAction(req, 'AmazonSQS') !== undefined,
-    async handle(req: IncomingMessage, body: Buffer, res: ServerResponse) {
-      const action = targetAction(req, 'AmazonSQS') ?? '';
-      try {
-        const run = wire[action];
-        if (!run) {
-          throw new AwsServiceError('UnsupportedOperation', `The local SQS emulator does not support ${action}.`, {
+    handle: (req: IncomingMessage, body: Buffer, res: ServerResponse) =>
+      serveAwsJsonAction(req, body, res, {
+        targetPrefix: 'AmazonSQS',
+        errorStyle: ERROR_STYLE,
+        actions: wire,
+        unsupported: (action) =>
+          new AwsServiceError('UnsupportedOperation', `The local SQS emulator does not support ${action}.`, {
             queryCode: 'AWS.SimpleQueueService.UnsupportedOperation',
-          });
-        }
-        const params = parseJsonBody(body);
-        const abort = new AbortController();
-        res.once('close', () => abort.abort());
-        writeAwsJson(res, CONTENT_TYPE, await run(params, abort.signal));
-      } catch (error) {
-        if (!(error instanceof AwsServiceError)) throw error;
-        writeAwsJsonError(res, error, ERROR_STYLE);
-      }
-    },
+          }),
+      }),
     createQueue,
     send: (ref, input) => sendTo(requireQueue(ref), input),
     receive,

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type AwsService, type InvokeFunction, type Stoppable } from '../contracts';
-import { AwsServiceError, parseJsonBody, targetAction, writeAwsJson, writeAwsJsonError } from './aws-protocol';
+import { AwsServiceError, serveAwsJsonAction, targetAction } from './aws-protocol';
 import { prepareDefinition, type Json, type TaskSpec } from './stepfunctions/definition';
 import {
   captureTimeoutErrorClass,
@@ -275,19 +275,13 @@ export function createStepFunctionsEmulator(options: StepFunctionsEmulatorOption
   return {
     name: 'stepfunctions',
     matches: (req) => targetAction(req, TARGET_PREFIX) !== undefined,
-    handle: async (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
-      const action = targetAction(req, TARGET_PREFIX) ?? '';
-      try {
-        const run = actions[action];
-        if (!run) {
-          throw new AwsServiceError('UnknownOperationException', `The local Step Functions does not support ${action}`);
-        }
-        writeAwsJson(res, CONTENT_TYPE, await run(parseJsonBody(body)));
-      } catch (error) {
-        if (!(error instanceof AwsServiceError)) throw error;
-        writeAwsJsonError(res, error, { contentType: CONTENT_TYPE });
-      }
-    },
+    handle: (req: IncomingMessage, body: Buffer, res: ServerResponse) =>
+      serveAwsJsonAction(req, body, res, {
+        targetPrefix: TARGET_PREFIX,
+        errorStyle: { contentType: CONTENT_TYPE },
+        actions,
+        unsupported: (action) => new AwsServiceError('UnknownOperationException', `The local Step Functions does not support ${action}`),
+      }),
     createStateMachine: (machine) => {
       if (machines.has(machine.arn)) throw new Error(`State machine ${machine.arn} is already registered`);
       const { engineDefinition, tasks } = prepareDefinition(machine.name, machine.definition);
