@@ -11,13 +11,15 @@ const SIMULATORS = {
 } satisfies Record<string, StartSimulator>;
 
 export type SimulatedProvider = keyof typeof SIMULATORS;
+/** The running simulators, each with its own kind's interface (payment simulators have a buyer). */
+export type RunningSimulators = { [P in SimulatedProvider]: Awaited<ReturnType<(typeof SIMULATORS)[P]>> };
 export const SIMULATED_PROVIDERS = Object.keys(SIMULATORS) as SimulatedProvider[];
 
 /**
  * Starts every provider simulator. With `firstPort`, simulator n listens on firstPort + n (stable URLs for a
  * person's browser); without it each takes a free port (tests).
  */
-export const startSimulators = async (options: { host?: string; firstPort?: number } = {}): Promise<Record<SimulatedProvider, ProviderSimulator>> => {
+export const startSimulators = async (options: { host?: string; firstPort?: number } = {}): Promise<RunningSimulators> => {
   const started: Array<[SimulatedProvider, ProviderSimulator]> = [];
   try {
     for (const [index, provider] of SIMULATED_PROVIDERS.entries()) {
@@ -28,5 +30,5 @@ export const startSimulators = async (options: { host?: string; firstPort?: numb
     await Promise.all(started.map(([, simulator]) => simulator.stop()));
     throw Object.assign(err as Error, { port: (err as { port?: number }).port });
   }
-  return Object.fromEntries(started) as Record<SimulatedProvider, ProviderSimulator>;
+  return Object.fromEntries(started) as RunningSimulators;
 };

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { operatorFetch } from '../../local/runtime/operator-client';
 import type { LocalEndpoints } from '../../local/runtime/runtime';
-import type { ProviderSimulator } from '../../local/simulators/contracts';
+import type { PaymentSimulator } from '../../local/simulators/contracts';
 
 export interface CheckoutBenchResult {
   readonly requests: number;
@@ -102,7 +102,7 @@ export const benchCheckouts = async (endpoints: LocalEndpoints, requests: number
  * take, the order and attempt writes, and one create at the bKash simulator (token granted once, as the adapter
  * caches it). The same concurrency as the real run.
  */
-export const benchCheckoutBaseline = async (endpoints: LocalEndpoints, bkash: ProviderSimulator, requests: number, concurrency: number) => {
+export const benchCheckoutBaseline = async (endpoints: LocalEndpoints, bkash: PaymentSimulator, requests: number, concurrency: number) => {
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints.aws.dynamodb, region: endpoints.aws.region, credentials: { accessKeyId: endpoints.aws.accessKeyId, secretAccessKey: endpoints.aws.secretAccessKey } }));
   const ordersTable = resourceRef(endpoints, 'Stateful/OrdersTable');
   const catalogTable = resourceRef(endpoints, 'Stateful/CatalogTable');

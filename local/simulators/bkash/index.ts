@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BuyerAction, ProviderSimulator, SimulatorMode, SimulatorScenario } from '../contracts';
+import type { BuyerAction, PaymentSimulator, SimulatorMode, SimulatorScenario } from '../contracts';
 import { BkashModel, type Reply, SIMULATOR_CREDENTIALS, SimulatorError, UNAUTHORIZED } from './model';
 import { errorPage, lostCallbackPage, payerPage } from './payer-page';
 import { Scenario } from './scenario';
@@ -65,7 +65,7 @@ const succeeded = (reply: Reply): boolean =>
  * Starts the bKash simulator. `secret` holds the credentials it accepts in the adapter's config shape
  * (`{ baseUrl, username, password, appKey, appSecret }`); the payer page is `GET /checkout/{paymentID}`.
  */
-export async function startBkashSimulator(options: BkashSimulatorOptions = {}): Promise<ProviderSimulator> {
+export async function startBkashSimulator(options: BkashSimulatorOptions = {}): Promise<PaymentSimulator> {
   const host = options.host ?? '127.0.0.1';
   const model = new BkashModel();
   const scenario = new Scenario();

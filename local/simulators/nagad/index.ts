@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BuyerAction, ProviderSimulator, SimulatorMode, SimulatorScenario } from '../contracts';
+import type { BuyerAction, PaymentSimulator, SimulatorMode, SimulatorScenario } from '../contracts';
 import { checkoutPage, duplicateCallbackPage, lostCallbackPage, notPayablePage } from './page';
 import { generateNagadKeys, MERCHANT, NagadError, NagadGatewayState } from './protocol';
 import { readBoundedBody } from '../../http-body';
@@ -57,7 +57,7 @@ const reply = (response: ServerResponse, status: number, body?: unknown, content
 };
 
 /** Starts a Nagad simulator with fresh PG and merchant key pairs; its `secret` is the adapter's config for it. */
-export const startNagadSimulator = async (options: NagadSimulatorOptions = {}): Promise<ProviderSimulator> => {
+export const startNagadSimulator = async (options: NagadSimulatorOptions = {}): Promise<PaymentSimulator> => {
   const keys = await generateNagadKeys();
   const timers = new Set<NodeJS.Timeout>();
   let scenario: SimulatorScenario = { mode: 'normal' };

@@ -3,12 +3,12 @@ import { money } from '../../../functions/_platform/money';
 import { bkashConfig, createBkashGateway } from '../../../functions/payments/gateways/bkash';
 import { inMemoryTokenCache, type ProviderToken, type TokenCache } from '../../../functions/payments/gateways/token-cache';
 import { startBkashSimulator } from '../../../local/simulators/bkash';
-import type { ProviderSimulator } from '../../../local/simulators/contracts';
+import type { PaymentSimulator } from '../../../local/simulators/contracts';
 import { contractHttpClient, paymentGatewayContract } from './payment-gateway.contract';
 
 const returnUrl = (paymentId: string) => `https://shop.example/v1/payments/${paymentId}/return`;
 
-let simulator: ProviderSimulator;
+let simulator: PaymentSimulator;
 paymentGatewayContract(
   'bkash',
   async () => {
@@ -20,7 +20,7 @@ paymentGatewayContract(
 );
 
 describe('bkash audit records', () => {
-  let auditSimulator: ProviderSimulator;
+  let auditSimulator: PaymentSimulator;
   afterAll(() => auditSimulator.stop());
 
   it('record every call of a payment and its refund with no secret, token or wallet number in clear', async () => {

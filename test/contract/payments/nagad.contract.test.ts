@@ -10,13 +10,13 @@ import {
   publicKeyFrom,
   signWithPrivateKey,
 } from '../../../functions/payments/gateways/nagad-crypto';
-import type { ProviderSimulator } from '../../../local/simulators/contracts';
+import type { PaymentSimulator } from '../../../local/simulators/contracts';
 import { startNagadSimulator } from '../../../local/simulators/nagad';
 import { CONTRACT_TIMEOUT_MS, contractHttpClient, paymentGatewayContract } from './payment-gateway.contract';
 
 const returnUrl = (paymentId: string) => `https://shop.example/v1/payments/${paymentId}/return`;
 
-let simulator: ProviderSimulator;
+let simulator: PaymentSimulator;
 paymentGatewayContract(
   'nagad',
   async () => {
@@ -29,7 +29,7 @@ paymentGatewayContract(
 
 /** What only Nagad has: its crypto, headers and hosted page, as the simulator enforces them, and masked audit records. */
 describe("the nagad simulator holds the adapter to Nagad's protocol", () => {
-  let nagad: ProviderSimulator;
+  let nagad: PaymentSimulator;
   // Keys Nagad does not know, made once for the file.
   const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const strangerPrivatePem = stranger.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -15,7 +15,7 @@
  *   (never NotFoundError, never a status): a forged return can never be believed.
  * - Every ProviderTerminalError carries `details.provider === gateway.id`.
  *
- * What the suite needs from the simulator, beyond ProviderSimulator:
+ * What the suite needs from the simulator, beyond PaymentSimulator:
  * - `GET {url}/__control/state` answers JSON with `ledger: { kind: 'debit' | 'refund'; gatewayReference: string;
  *   amountMinor: number }[]`, one entry per money movement, so "one debit" can be counted;
  * - `timeout-then-complete` applies the next money-moving call and answers only after `delayMs`.
@@ -32,14 +32,14 @@ import {
 import { type HttpClient, TIMEOUT_NORMAL_MS } from '../../../functions/_platform/http-client';
 import { money } from '../../../functions/_platform/money';
 import type { GatewayPaymentStatus, PaymentGateway, PaymentSession, RefundRequest } from '../../../functions/payments/domain/ports';
-import type { ProviderSimulator } from '../../../local/simulators/contracts';
+import type { PaymentSimulator } from '../../../local/simulators/contracts';
 import { platformEnv, setEnv } from '../../support/env';
 import { inMemoryAuditLog } from '../../support/in-memory/audit-log';
 import { inMemoryCircuitBreakerStore } from '../../support/in-memory/circuit-breaker-store';
 
 export interface GatewayUnderTest {
   gateway: PaymentGateway;
-  simulator: ProviderSimulator;
+  simulator: PaymentSimulator;
   /** The return URL our API would give the gateway for this payment. */
   returnUrl: (paymentId: string) => string;
 }
@@ -92,7 +92,7 @@ const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
 export const paymentGatewayContract = (name: string, setup: () => Promise<GatewayUnderTest>, teardown?: () => Promise<void>): void =>
   describe(`${name} satisfies PaymentGateway`, () => {
     let gateway: PaymentGateway;
-    let simulator: ProviderSimulator;
+    let simulator: PaymentSimulator;
     let returnUrl: (paymentId: string) => string;
     let sequence = 0;
 
@@ -123,7 +123,7 @@ export const paymentGatewayContract = (name: string, setup: () => Promise<Gatewa
     };
 
     /** The buyer acts on the hosted page; returns what the redirect back to us claims. */
-    const buyerReturns = async (paymentId: string, session: PaymentSession, action: Parameters<ProviderSimulator['buyer']>[1]) => {
+    const buyerReturns = async (paymentId: string, session: PaymentSession, action: Parameters<PaymentSimulator['buyer']>[1]) => {
       const { redirectUrl } = await simulator.buyer(session.gatewayReference, action);
       if (redirectUrl === null) throw new Error('the simulator lost the callback outside the lose-callback scenario');
       expect(redirectUrl.startsWith(returnUrl(paymentId))).toBe(true);

@@ -1,8 +1,8 @@
 import { startBkashSimulator } from '../../../../../local/simulators/bkash';
-import type { ProviderSimulator } from '../../../../../local/simulators/contracts';
+import type { PaymentSimulator } from '../../../../../local/simulators/contracts';
 
 // The simulator's own surface over HTTP: what the conformance suite does not reach through `buyer()`.
-let simulator: ProviderSimulator;
+let simulator: PaymentSimulator;
 const CHECKOUT = '/v1.2.0-beta/tokenized/checkout';
 const RETURN_URL = 'https://shop.example/v1/payments/pay_sim1/return';
 
