@@ -32,6 +32,12 @@ export const addMoney = (a: Money, b: Money): Money => {
   return money(a.value + b.value, a.currency);
 };
 
+/** a − b; throws RangeError when b is larger and RuleViolationError CURRENCY_MISMATCH when the currencies differ. */
+export const subtractMoney = (a: Money, b: Money): Money => {
+  sameCurrency(a, b);
+  return money(a.value - b.value, a.currency);
+};
+
 /** The amount times a whole quantity. */
 export const multiplyMoney = (amount: Money, quantity: number): Money => money(amount.value * quantity, amount.currency);
 

@@ -25,6 +25,25 @@ export const buyerSchema = z.object({
 export const paymentMethodSchema = z.enum(PAYMENT_METHODS);
 export const paymentStatusSchema = z.enum(['pending', 'authorized', 'succeeded', 'failed', 'refunded']);
 
+/** How the buyer pays: at checkout, and for a new attempt after a failed one. */
+export const checkoutPaymentSchema = z.object({
+  method: paymentMethodSchema,
+  returnUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(z.maxLength(2048)),
+});
+
+/** The order waiting for payment and where the buyer pays. */
+export const checkoutResponseSchema = z.object({
+  orderId: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  amount: moneySchema,
+  payment: z.object({
+    paymentId: z.string(),
+    method: paymentMethodSchema,
+    status: paymentStatusSchema,
+    action: z.object({ type: z.literal('redirect'), url: z.string() }),
+  }),
+});
+
 /**
  * POST /checkouts. Unknown fields are dropped, not refused (zod's default): a client that sends `price` or
  * `unitPrice` gets the catalog's price, which is all it could ever get.
@@ -41,26 +60,13 @@ export const createCheckoutRoute = defineRoute({
     items: z
       .array(z.object({ sku: skuSchema, quantity: z.int().check(z.positive(), z.maximum(999)) }))
       .check(z.minLength(1), z.maxLength(50)),
-    payment: z.object({
-      method: paymentMethodSchema,
-      returnUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(z.maxLength(2048)),
-    }),
+    payment: checkoutPaymentSchema,
     shipping: z.object({ serviceLevel: z.enum(SHIPPING_SERVICE_LEVELS) }),
   }),
   responses: {
     201: {
       description: 'The order waits for payment: send the buyer to `payment.action.url`',
-      schema: z.object({
-        orderId: z.string(),
-        status: z.enum(ORDER_STATUSES),
-        amount: moneySchema,
-        payment: z.object({
-          paymentId: z.string(),
-          method: paymentMethodSchema,
-          status: paymentStatusSchema,
-          action: z.object({ type: z.literal('redirect'), url: z.string() }),
-        }),
-      }),
+      schema: checkoutResponseSchema,
     },
     400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
     404: { description: 'NOT_FOUND: `details.skus` lists the SKUs the catalog does not have', schema: errorEnvelopeSchema },

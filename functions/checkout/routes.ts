@@ -3,7 +3,7 @@ import { moneySchema } from '../_platform/money';
 import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
 import { SHIPPING_SERVICE_LEVELS } from './domain/model';
 import { ORDER_EVENTS, ORDER_STATUSES } from './domain/order';
-import { buyerSchema, createCheckoutRoute, paymentMethodSchema, paymentStatusSchema, skuSchema } from './checkout-route';
+import { buyerSchema, checkoutPaymentSchema, checkoutResponseSchema, createCheckoutRoute, paymentMethodSchema, paymentStatusSchema, skuSchema } from './checkout-route';
 
 export { createCheckoutRoute };
 
@@ -66,6 +66,45 @@ export const upsertProductRoute = defineRoute({
 
 export const orderIdSchema = z.string().check(z.regex(/^ord_[0-9A-Za-z]{26}$/, 'not an order id'));
 
+/** An order as every route that answers with one shows it (GET /orders/{id}, POST /orders/{id}/cancel). */
+export const orderResponseSchema = z.object({
+  orderId: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  buyer: buyerSchema,
+  items: z.array(z.object({ sku: z.string(), title: z.string(), sellerId: z.string(), quantity: z.int(), unitPrice: moneySchema })),
+  amount: moneySchema,
+  shipping: z.object({ serviceLevel: z.enum(SHIPPING_SERVICE_LEVELS) }),
+  payments: z.array(
+    z.object({
+      paymentId: z.string(),
+      method: paymentMethodSchema,
+      status: paymentStatusSchema,
+      failureCode: z.optional(z.string()),
+      amount: moneySchema,
+    }),
+  ),
+  refunds: z.array(z.object({
+    refundId: z.string(),
+    paymentId: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed']),
+    amount: moneySchema,
+    reason: z.string(),
+    requestedAt: z.string(),
+    settledAt: z.optional(z.string()),
+  })),
+  shipments: z.array(
+    z.object({
+      trackingNumber: z.string(),
+      carrier: z.string(),
+      status: z.string(),
+      events: z.array(z.object({ at: z.string(), status: z.string() })),
+    }),
+  ),
+  timeline: z.array(z.object({ at: z.string(), status: z.enum(ORDER_STATUSES), event: z.enum(ORDER_EVENTS), cause: z.optional(z.string()) })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
 export const getOrderRoute = defineRoute({
   operationId: 'getOrder',
   method: 'GET',
@@ -76,39 +115,30 @@ export const getOrderRoute = defineRoute({
   responses: {
     200: {
       description: 'The order',
-      schema: z.object({
-        orderId: z.string(),
-        status: z.enum(ORDER_STATUSES),
-        buyer: buyerSchema,
-        items: z.array(z.object({ sku: z.string(), title: z.string(), sellerId: z.string(), quantity: z.int(), unitPrice: moneySchema })),
-        amount: moneySchema,
-        shipping: z.object({ serviceLevel: z.enum(SHIPPING_SERVICE_LEVELS) }),
-        payments: z.array(
-          z.object({
-            paymentId: z.string(),
-            method: paymentMethodSchema,
-            status: paymentStatusSchema,
-            failureCode: z.optional(z.string()),
-            amount: moneySchema,
-          }),
-        ),
-        refunds: z.array(z.object({ refundId: z.string(), status: z.enum(['pending', 'succeeded', 'failed']), amount: moneySchema })),
-        shipments: z.array(
-          z.object({
-            trackingNumber: z.string(),
-            carrier: z.string(),
-            status: z.string(),
-            events: z.array(z.object({ at: z.string(), status: z.string() })),
-          }),
-        ),
-        timeline: z.array(z.object({ at: z.string(), status: z.enum(ORDER_STATUSES), event: z.enum(ORDER_EVENTS), cause: z.optional(z.string()) })),
-        createdAt: z.string(),
-        updatedAt: z.string(),
-      }),
+      schema: orderResponseSchema,
     },
     404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
   },
 });
 
+export const retryPaymentRoute = defineRoute({
+  operationId: 'retryPayment',
+  method: 'POST',
+  path: '/orders/{orderId}/payments',
+  summary: 'A new payment attempt after a failed one, with the same or another method',
+  auth: 'apiKey',
+  idempotent: true,
+  params: z.object({ orderId: orderIdSchema }),
+  body: checkoutPaymentSchema,
+  responses: {
+    201: { description: 'The order waits for payment again: send the buyer to `payment.action.url`', schema: checkoutResponseSchema },
+    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
+    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    409: { description: 'PAYMENT_PENDING `{ orderId, paymentId }`: an attempt still waits for the buyer; ORDER_STATE_CONFLICT: the order is paid or closed', schema: errorEnvelopeSchema },
+    422: { description: 'OUT_OF_STOCK `{ sku, requested }`, METHOD_NOT_AVAILABLE `{ method, currency? }`, IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
+    503: { description: 'PROVIDER_UNAVAILABLE `{ provider }`: the gateway is down; nothing was reserved or charged', schema: errorEnvelopeSchema },
+  },
+});
+
 /** Every route of the checkout capability. */
-export const checkoutRoutes = [listProductsRoute, upsertProductRoute, createCheckoutRoute, getOrderRoute];
+export const checkoutRoutes = [listProductsRoute, upsertProductRoute, createCheckoutRoute, getOrderRoute, retryPaymentRoute];

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import { moneySchema } from '../_platform/money';
 import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
+import { orderIdSchema, orderResponseSchema } from '../checkout/routes';
 
 export const paymentReturnRoute = defineRoute({
   operationId: 'returnFromPayment',
@@ -20,5 +22,45 @@ export const paymentReturnRoute = defineRoute({
   },
 });
 
+const reasonSchema = z.string().check(z.regex(/\S/, 'must not be blank'), z.maxLength(500));
+
+export const requestRefundRoute = defineRoute({
+  operationId: 'requestRefund',
+  method: 'POST',
+  path: '/orders/{orderId}/refunds',
+  summary: 'Refund the order\'s payment, fully (no amount) or partly; pending until the gateway confirms',
+  auth: 'apiKey',
+  idempotent: true,
+  params: z.object({ orderId: orderIdSchema }),
+  body: z.object({ amount: z.optional(moneySchema), reason: reasonSchema }),
+  responses: {
+    202: {
+      description: 'Accepted: the refund is `pending` until the gateway confirms it (then `refund.succeeded` is published and the order shows it)',
+      schema: z.object({ refundId: z.string(), status: z.literal('pending'), amount: moneySchema }),
+    },
+    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
+    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    409: { description: 'ORDER_NOT_PAID `{ orderId, status }`: no payment of the order took money', schema: errorEnvelopeSchema },
+    422: { description: 'REFUND_EXCEEDS_CAPTURED `{ paymentId, captured, refunded, requested }`: more than is left to refund (pending refunds count), IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
+  },
+});
+
+export const cancelOrderRoute = defineRoute({
+  operationId: 'cancelOrder',
+  method: 'POST',
+  path: '/orders/{orderId}/cancel',
+  summary: 'Cancel an order before shipment: a pending payment is stopped, a taken one refunded, the stock put back',
+  auth: 'apiKey',
+  params: z.object({ orderId: orderIdSchema }),
+  body: z.object({ reason: reasonSchema }),
+  responses: {
+    200: { description: 'The cancelled order; a refund of what was taken is `pending` until the gateway confirms it', schema: orderResponseSchema },
+    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
+    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    409: { description: 'ORDER_STATE_CONFLICT: the order is refunded already', schema: errorEnvelopeSchema },
+    422: { description: 'ORDER_NOT_CANCELLABLE `{ orderId, status }`: it is shipped or delivered', schema: errorEnvelopeSchema },
+  },
+});
+
 /** Every route of the payments capability. */
-export const paymentsRoutes = [paymentReturnRoute];
+export const paymentsRoutes = [paymentReturnRoute, requestRefundRoute, cancelOrderRoute];

@@ -32,6 +32,10 @@ export interface EnvironmentConfig {
     /** Receives before a message is moved to its dead-letter queue. */
     readonly maxReceiveCount: number;
   };
+  readonly payments: {
+    /** How long the refund workflow waits before it asks the gateway again about a refund still pending there. */
+    readonly refundStatusPollInterval: Duration;
+  };
   readonly alarms: {
     /** Messages waiting in any dead-letter queue before the alarm fires. */
     readonly deadLetterMessages: number;
@@ -50,6 +54,7 @@ const base = {
   providerEndpoints: 'sandbox',
   api: { throttle: { rateLimit: 50, burstLimit: 100 }, dailyQuota: 200_000 },
   events: { consumerTimeout: Duration.seconds(30), visibilityTimeout: Duration.seconds(180), maxReceiveCount: 5 },
+  payments: { refundStatusPollInterval: Duration.minutes(5) },
 } as const;
 
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {

@@ -4,7 +4,7 @@ import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   Choice, Condition, DefinitionBody, Fail, IntegrationPattern, JitterType, JsonPath, LogLevel, Pass, StateMachine,
-  StateMachineType, Succeed, TaskInput, Timeout,
+  StateMachineType, Succeed, TaskInput, Timeout, Wait, WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -37,6 +37,10 @@ export class Payments extends Construct {
   readonly confirmFn: ServiceFunction;
   readonly compensateFn: ServiceFunction;
   readonly paymentReturnFn: ServiceFunction;
+  readonly refundWorkflow: StateMachine;
+  readonly settleRefundFn: ServiceFunction;
+  readonly requestRefundFn: ServiceFunction;
+  readonly cancelOrderFn: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: CapabilityProps) {
     super(scope, id);
@@ -166,12 +170,80 @@ export class Payments extends Construct {
     );
     api.addRoute({ method: 'GET', path: '/payments/{paymentId}/return', handler: this.paymentReturnFn, auth: 'none' });
 
+    this.settleRefundFn = withGateways(sagaStep('SettleRefundFn', 'settle-refund', 'Refund workflow: asks the gateway to refund (once) or about the refund, records the outcome, publishes refund.succeeded/failed'))
+      .bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite')
+      .bindTopicPublisher('EVENTS_TOPIC_ARN', data.eventsTopic);
+    this.refundWorkflow = this.buildRefundWorkflow(config);
+
+    this.requestRefundFn = new ServiceFunction(this, 'RequestRefundFn', {
+      config, capability: 'payments', handler: 'request-refund',
+      description: 'POST /v1/orders/{orderId}/refunds: records a pending refund within what was captured, starts its workflow',
+      environment: { REFUND_STATE_MACHINE_ARN: this.refundWorkflow.stateMachineArn },
+    })
+      .bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite')
+      .bindTable('IDEMPOTENCY_TABLE', data.tables.idempotency, 'readWrite');
+    api.addRoute({ method: 'POST', path: '/orders/{orderId}/refunds', handler: this.requestRefundFn, auth: 'apiKey' });
+
+    this.cancelOrderFn = new ServiceFunction(this, 'CancelOrderFn', {
+      config, capability: 'payments', handler: 'cancel-order',
+      description: 'POST /v1/orders/{orderId}/cancel: stops a pending payment or refunds a taken one, puts the stock back',
+      environment: { REFUND_STATE_MACHINE_ARN: this.refundWorkflow.stateMachineArn },
+    })
+      .bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite')
+      .bindTable('CATALOG_TABLE', data.tables.catalog, 'readWrite')
+      .bindTopicPublisher('EVENTS_TOPIC_ARN', data.eventsTopic);
+    api.addRoute({ method: 'POST', path: '/orders/{orderId}/cancel', handler: this.cancelOrderFn, auth: 'apiKey' });
+    // The buyer's return refunds money a gateway took after the attempt had failed.
+    this.paymentReturnFn.addEnvironment('REFUND_STATE_MACHINE_ARN', this.refundWorkflow.stateMachineArn);
+    for (const fn of [this.requestRefundFn, this.cancelOrderFn, this.paymentReturnFn]) this.refundWorkflow.grantStartExecution(fn);
+
     // SendTaskSuccess for the functions that resume the saga. A policy of its own, not the role's default policy:
     // the state machine depends on the await function (it invokes it), and the function on its default policy.
-    for (const fn of [this.awaitResultFn, this.paymentReturnFn]) {
+    for (const fn of [this.awaitResultFn, this.paymentReturnFn, this.cancelOrderFn]) {
       new Policy(this, `${fn.node.id}TaskResponse`, {
         statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] })],
       }).attachToRole(fn.serviceRole);
     }
+  }
+
+  /**
+   * The refund workflow: one Standard execution per refund, named after it (a retried start cannot double it).
+   *   SettleRefund (ask the gateway once, then its refund status; record the outcome) → IsSettled
+   *   IsSettled: pending → WaitForGateway (the environment's poll interval) → SettleRefund; otherwise → RefundSettled
+   * A refund not (yet) on its order is waited for briefly; if it never appears (its request lost the race for the
+   * cap) the workflow ends without calling the gateway.
+   */
+  private buildRefundWorkflow(config: CapabilityProps['config']): StateMachine {
+    const settle = new LambdaInvoke(this, 'SettleRefund', {
+      lambdaFunction: this.settleRefundFn,
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({ orderId: JsonPath.stringAt('$.orderId'), refundId: JsonPath.stringAt('$.refundId') }),
+      taskTimeout: Timeout.duration(Duration.seconds(90)),
+    });
+    settle.addRetry({ errors: ['RefundNotRecordedError'], interval: Duration.seconds(1), maxAttempts: 4, backoffRate: 2 });
+    settle.addRetry({ errors: [...RETRYABLE_ERRORS, 'ProviderIndeterminateError', 'ConcurrentUpdateError', 'States.Timeout'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
+    settle.addCatch(new Succeed(this, 'RefundNotRecorded', { comment: 'The refund request lost its race for the cap: nothing to refund' }), { errors: ['RefundNotRecordedError'] });
+    const wait = new Wait(this, 'WaitForGateway', { time: WaitTime.duration(config.payments.refundStatusPollInterval) });
+    const isSettled = new Choice(this, 'IsSettled')
+      .when(Condition.stringEquals('$.status', 'pending'), wait.next(settle))
+      .otherwise(new Succeed(this, 'RefundSettled'));
+    const logs = new LogGroup(this, 'RefundWorkflowLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    const workflow = new StateMachine(this, 'RefundWorkflow', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(settle.next(isSettled)),
+      timeout: Duration.days(14),
+      tracingEnabled: true,
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    const logicalId = Stack.of(this).getLogicalId(this.settleRefundFn.node.defaultChild as CfnFunction);
+    Validations.of(workflow).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+      reason: 'LambdaInvoke grants the function and its versions (<arn>:*); the workflow invokes only this function.',
+    });
+    Validations.of(workflow).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing and CloudWatch Logs delivery actions support no resource-level permissions.',
+    });
+    return workflow;
   }
 }

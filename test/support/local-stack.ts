@@ -10,6 +10,7 @@ import type { LocalEndpoints } from '../../local/runtime/runtime';
 export const INTEGRATION_CONFIG: EnvironmentConfig = {
   ...ENVIRONMENTS.dev,
   events: { ...ENVIRONMENTS.dev.events, consumerTimeout: Duration.seconds(3), visibilityTimeout: Duration.seconds(3) },
+  payments: { refundStatusPollInterval: Duration.seconds(1) },
 };
 
 /** Where global setup writes the running stack's endpoints for the test files (they run in other processes). */

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { ConflictError } from '../../_platform/errors';
 import { moneySchema } from '../../_platform/money';
 import { ConcurrentUpdateError } from '../../payments/domain/errors';
+import { PAYMENT_FAILURE_CODES } from '../../payments/domain/model';
 import { PAYMENT_METHODS, SHIPPING_SERVICE_LEVELS } from '../domain/model';
 import { ORDER_EVENTS, ORDER_STATUSES, type Order } from '../domain/order';
 import type { NewPaymentAttempt, OrderDetails, OrderRepository, PaymentSummary } from '../domain/ports';
@@ -14,13 +15,15 @@ import type { NewPaymentAttempt, OrderDetails, OrderRepository, PaymentSummary }
  *   sk = ORDER                the order: orderId, status, buyer, items [{ sku, title, sellerId, quantity, unitPrice,
  *                             weightGrams, dimensionsCm }], amount, shipping { serviceLevel }, paymentMethod,
  *                             currentPaymentId, paymentAttempts, reservation ('held'|'released'|'committed'),
- *                             timeline [{ at, status, event, cause? }], version (1 on creation, +1 per transition:
+ *                             refunds [{ refundId, paymentId, amount, reason, status, requestedAt,
+ *                             submittedAt?, settledAt?, gatewayReference?, gatewayStatus? }], timeline [{ at, status, event, cause? }], version (1 on creation, +1 per transition:
  *                             the condition of every write), createdAt, updatedAt
  *   sk = PAYMENT#<paymentId>  a payment attempt, shared with the payment saga (payments/adapters/payment-attempts.dynamo.ts
  *                             owns orderId, paymentId, status, taskToken, awaitingUntil, transactionId, failureCode,
  *                             updatedAt, version); checkout adds method, gateway, gatewayReference, amount, redirectUrl,
  *                             storeReturnUrl, createdAt
- * Refunds (REFUND#…) and shipments (SHIPMENT#…) join the collection with their capabilities.
+ * Refunds live in the order item (`refunds`), so the cap on what a payment can give back is checked on the version
+ * every refund request writes conditionally. Shipments (SHIPMENT#…) join the collection with their capability.
  * No transactions (the local DynamoDB has none): every write is one conditional single-item write.
  */
 
@@ -33,6 +36,19 @@ const timelineEntrySchema = z.object({
   status: z.enum(ORDER_STATUSES),
   event: z.enum(ORDER_EVENTS),
   cause: z.optional(z.string()),
+});
+
+const refundSchema = z.object({
+  refundId: z.string(),
+  paymentId: z.string(),
+  amount: moneySchema,
+  reason: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  requestedAt: z.string(),
+  submittedAt: z.optional(z.string()),
+  settledAt: z.optional(z.string()),
+  gatewayReference: z.optional(z.string()),
+  gatewayStatus: z.optional(z.string()),
 });
 
 const storedOrderSchema = z.object({
@@ -61,6 +77,8 @@ const storedOrderSchema = z.object({
   currentPaymentId: z.string(),
   paymentAttempts: z.int(),
   reservation: z.enum(['held', 'released', 'committed']),
+  // Orders written before refunds existed have none.
+  refunds: z._default(z.array(refundSchema), []),
   timeline: z.array(timelineEntrySchema),
   version: z.int(),
   createdAt: z.string(),
@@ -71,7 +89,7 @@ const storedPaymentSchema = z.object({
   paymentId: z.string(),
   method: z.enum(PAYMENT_METHODS),
   status: z.enum(['pending', 'authorized', 'succeeded', 'failed', 'refunded']),
-  failureCode: z.optional(z.enum(['EXPIRED', 'DECLINED', 'INSUFFICIENT_FUNDS', 'CANCELLED_BY_BUYER', 'PROCESSING_ERROR'])),
+  failureCode: z.optional(z.enum(PAYMENT_FAILURE_CODES)),
   amount: moneySchema,
   createdAt: z.string(),
 });
@@ -161,14 +179,17 @@ export const dynamoOrderRepository = (client: DynamoDBDocumentClient, tableName:
             TableName: tableName,
             Key: { pk: partitionOf(order.orderId), sk: ORDER_SK },
             UpdateExpression:
-              'SET #status = :status, #reservation = :reservation, #currentPaymentId = :currentPaymentId, ' +
-              '#paymentAttempts = :paymentAttempts, #updatedAt = :updatedAt, #version = :version, #timeline = list_append(#timeline, :appended)',
+              'SET #status = :status, #reservation = :reservation, #currentPaymentId = :currentPaymentId, #paymentMethod = :paymentMethod, ' +
+              '#paymentAttempts = :paymentAttempts, #refunds = :refunds, #updatedAt = :updatedAt, #version = :version, ' +
+              '#timeline = list_append(#timeline, :appended)',
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: {
               '#status': 'status',
               '#reservation': 'reservation',
               '#currentPaymentId': 'currentPaymentId',
               '#paymentAttempts': 'paymentAttempts',
+              '#paymentMethod': 'paymentMethod',
+              '#refunds': 'refunds',
               '#updatedAt': 'updatedAt',
               '#version': 'version',
               '#timeline': 'timeline',
@@ -178,6 +199,8 @@ export const dynamoOrderRepository = (client: DynamoDBDocumentClient, tableName:
               ':reservation': order.reservation,
               ':currentPaymentId': order.currentPaymentId,
               ':paymentAttempts': order.paymentAttempts,
+              ':paymentMethod': order.paymentMethod,
+              ':refunds': order.refunds,
               ':updatedAt': order.updatedAt,
               ':version': order.version,
               ':appended': appended,

@@ -1,5 +1,5 @@
 import { ConflictError, RuleViolationError } from '../../_platform/errors';
-import type { Money } from '../../_platform/money';
+import { addMoney, type Money, money } from '../../_platform/money';
 import type { PaymentFailureCode } from '../../payments/domain/model';
 import type { PaymentMethod, ShippingServiceLevel } from './model';
 
@@ -33,7 +33,10 @@ export const ORDER_EVENTS = [
   'shipment.shipped',
   'shipment.delivered',
   'order.cancelled',
+  'refund.requested',
+  'refund.submitted',
   'refund.succeeded',
+  'refund.failed',
 ] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
@@ -74,6 +77,25 @@ export interface OrderItem {
 }
 
 /**
+ * A refund of one payment of the order: `pending` from the request until the gateway confirms (`succeeded`) or
+ * refuses (`failed`). Pending and succeeded refunds count against what the payment captured.
+ */
+export interface Refund {
+  refundId: string;
+  paymentId: string;
+  amount: Money;
+  reason: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  requestedAt: string;
+  /** When the refund was first sent to the gateway: from then on its status is asked before it is sent again. */
+  submittedAt?: string;
+  settledAt?: string;
+  /** The gateway's refund id and status text once it answered. */
+  gatewayReference?: string;
+  gatewayStatus?: string;
+}
+
+/**
  * An order. Every transition below is a pure function: it returns a new order with the new status, exactly one
  * more timeline entry and `version + 1` (the repository writes it conditionally on the previous version and
  * appends that one entry), or the same object when the move was already made (a repeat changes nothing), or it
@@ -91,6 +113,8 @@ export interface Order {
   currentPaymentId: string;
   paymentAttempts: number;
   reservation: StockReservation;
+  /** Refunds of the order's payments, oldest first. */
+  refunds: Refund[];
   timeline: TimelineEntry[];
   version: number;
   createdAt: string;
@@ -145,14 +169,21 @@ interface Move {
   event: OrderEvent;
   at: string;
   cause?: string;
-  changes?: Partial<Pick<Order, 'reservation' | 'currentPaymentId' | 'paymentAttempts'>>;
+  changes?: Partial<Pick<Order, 'reservation' | 'currentPaymentId' | 'paymentAttempts' | 'paymentMethod' | 'refunds'>>;
 }
 
-const move = (order: Order, { to, event, at, cause, changes }: Move): Order => {
-  if (!canTransition(order.status, to)) throw new InvalidOrderTransitionError(order, to);
+const record = (order: Order, { to, event, at, cause, changes }: Move): Order => {
   const entry: TimelineEntry = { at, status: to, event, ...(cause !== undefined && { cause }) };
   return { ...order, ...changes, status: to, timeline: [...order.timeline, entry], version: order.version + 1, updatedAt: at };
 };
+
+const move = (order: Order, change: Move): Order => {
+  if (!canTransition(order.status, change.to)) throw new InvalidOrderTransitionError(order, change.to);
+  return record(order, change);
+};
+
+/** Something happened that the timeline tells but that leaves the status as it is (a refund requested or refused). */
+const note = (order: Order, change: Omit<Move, 'to'>): Order => record(order, { ...change, to: order.status });
 
 export interface NewOrder {
   orderId: string;
@@ -170,6 +201,7 @@ export const createOrder = (order: NewOrder, at: string): Order => ({
   currentPaymentId: paymentIdOf(order.orderId, 1),
   paymentAttempts: 1,
   reservation: 'held',
+  refunds: [],
   timeline: [{ at, status: 'pending_payment', event: 'order.created' }],
   version: 1,
   createdAt: at,
@@ -197,7 +229,8 @@ export const markPaymentFailed = (
   order: Order,
   { paymentId, failureCode, at }: { paymentId: string; failureCode: PaymentFailureCode; at: string },
 ): Order => {
-  if (paymentId !== order.currentPaymentId || order.status === 'payment_failed') return order;
+  // A cancelled order stays cancelled: the saga's compensation of its pending attempt only puts the stock back.
+  if (paymentId !== order.currentPaymentId || order.status === 'payment_failed' || order.status === 'cancelled') return order;
   return move(order, { to: 'payment_failed', event: 'payment.failed', at, cause: failureCode, changes: { reservation: 'released' } });
 };
 
@@ -206,18 +239,31 @@ export const markPaymentFailed = (
  * payment id. Throws ConflictError while an attempt is pending (API.md: 409) and InvalidOrderTransitionError once
  * the order is paid or closed.
  */
-export const startPaymentAttempt = (order: Order, { at }: { at: string }): Order => {
+export const startPaymentAttempt = (order: Order, { at, method }: { at: string; method: PaymentMethod }): Order => {
   if (order.status === 'pending_payment') {
-    throw new ConflictError(`order ${order.orderId} still waits for payment ${order.currentPaymentId}`);
+    throw new PaymentPendingError(order);
   }
   const attempt = order.paymentAttempts + 1;
   return move(order, {
     to: 'pending_payment',
     event: 'payment.retried',
     at,
-    changes: { paymentAttempts: attempt, currentPaymentId: paymentIdOf(order.orderId, attempt), reservation: 'held' },
+    cause: method,
+    changes: { paymentAttempts: attempt, currentPaymentId: paymentIdOf(order.orderId, attempt), reservation: 'held', paymentMethod: method },
   });
 };
+
+/** An attempt of the order still waits for the buyer (409 PAYMENT_PENDING). */
+export class PaymentPendingError extends ConflictError {
+  override readonly name = 'PaymentPendingError';
+  override readonly code = 'PAYMENT_PENDING';
+  override readonly details: { orderId: string; paymentId: string };
+
+  constructor(order: Pick<Order, 'orderId' | 'currentPaymentId'>) {
+    super(`order ${order.orderId} still waits for payment ${order.currentPaymentId}`);
+    this.details = { orderId: order.orderId, paymentId: order.currentPaymentId };
+  }
+}
 
 /** The seller started packing. A repeat changes nothing. */
 export const startFulfilment = (order: Order, { at }: { at: string }): Order =>
@@ -250,10 +296,66 @@ export const cancelOrder = (order: Order, { at, reason }: { at: string; reason: 
   return move(order, { to: 'cancelled', event: 'order.cancelled', at, cause: reason, changes: { reservation: 'released' } });
 };
 
+/** What the refunds of `paymentId` hold back from its capture: pending and succeeded ones (a failed one gave it back). */
+export const refundedOf = (order: Pick<Order, 'refunds'>, paymentId: string, currency: string): Money =>
+  order.refunds
+    .filter((refund) => refund.paymentId === paymentId && refund.status !== 'failed')
+    .reduce((total, refund) => addMoney(total, refund.amount), money(0, currency));
+
+/** A refund would take more than the payment captured, counting the refunds already pending or made (422). */
+export class RefundExceedsCapturedError extends RuleViolationError {
+  constructor(details: { paymentId: string; captured: Money; refunded: Money; requested: Money }) {
+    super('REFUND_EXCEEDS_CAPTURED', `payment ${details.paymentId} captured ${details.captured.value} ${details.captured.currency}; ` +
+      `${details.refunded.value} is already refunded or pending, so ${details.requested.value} more cannot be`, details);
+  }
+}
+
 /**
- * A refund succeeded at the gateway: `full` when everything captured has now been refunded. Every partial refund
- * is its own entry; a full refund closes the order. Throws InvalidOrderTransitionError before payment and after
- * a full refund.
+ * Records a refund request against a payment that captured `captured`. The cap is checked here, on the version the
+ * repository writes conditionally, so two concurrent requests cannot both pass it. A repeat of the same refundId
+ * changes nothing. Throws RefundExceedsCapturedError, or InvalidOrderTransitionError when the order was never paid.
  */
-export const recordRefund = (order: Order, { full, at, reason }: { full: boolean; at: string; reason: string }): Order =>
-  move(order, { to: full ? 'refunded' : 'partially_refunded', event: 'refund.succeeded', at, cause: reason });
+export const requestRefund = (
+  order: Order,
+  { refundId, paymentId, amount, captured, reason, at }: { refundId: string; paymentId: string; amount: Money; captured: Money; reason: string; at: string },
+): Order => {
+  if (order.refunds.some((refund) => refund.refundId === refundId)) return order;
+  const refunded = refundedOf(order, paymentId, captured.currency);
+  if (amount.currency !== captured.currency || amount.value <= 0 || refunded.value + amount.value > captured.value) {
+    throw new RefundExceedsCapturedError({ paymentId, captured, refunded, requested: amount });
+  }
+  const refund: Refund = { refundId, paymentId, amount, reason, status: 'pending', requestedAt: at };
+  return note(order, { event: 'refund.requested', at, cause: reason, changes: { refunds: [...order.refunds, refund] } });
+};
+
+/** The refund is about to be sent to the gateway (recorded first, so a retry asks its status). A repeat changes nothing. */
+export const markRefundSubmitted = (order: Order, { refundId, at }: { refundId: string; at: string }): Order => {
+  const refund = order.refunds.find((candidate) => candidate.refundId === refundId);
+  if (!refund) throw new ConflictError(`order ${order.orderId} has no refund ${refundId}`);
+  if (refund.submittedAt !== undefined) return order;
+  const refunds = order.refunds.map((candidate) => (candidate === refund ? { ...refund, submittedAt: at } : candidate));
+  return note(order, { event: 'refund.submitted', at, cause: refund.refundId, changes: { refunds } });
+};
+
+/**
+ * The gateway settled a refund. `succeeded`: a refund of the order's own payment moves it to partially_refunded or,
+ * once everything captured is refunded, refunded (a cancelled order stays cancelled; a refund of money that arrived
+ * on a failed attempt leaves the status alone). `failed`: noted, the amount counts as refundable again. A repeat
+ * changes nothing. Throws ConflictError for a refund the order does not have.
+ */
+export const settleRefund = (
+  order: Order,
+  { refundId, outcome, at, gatewayReference, gatewayStatus }: { refundId: string; outcome: 'succeeded' | 'failed'; at: string; gatewayReference?: string; gatewayStatus: string },
+): Order => {
+  const refund = order.refunds.find((candidate) => candidate.refundId === refundId);
+  if (!refund) throw new ConflictError(`order ${order.orderId} has no refund ${refundId}`);
+  if (refund.status !== 'pending') return order;
+  const settled: Refund = { ...refund, status: outcome, settledAt: at, gatewayStatus, ...(gatewayReference !== undefined && { gatewayReference }) };
+  const refunds = order.refunds.map((candidate) => (candidate === refund ? settled : candidate));
+  const cause = `${refund.reason} (${refund.amount.value} ${refund.amount.currency})`;
+  if (outcome === 'failed') return note(order, { event: 'refund.failed', at, cause: `${cause}: ${gatewayStatus}`, changes: { refunds } });
+  const ownPayment = refund.paymentId === order.currentPaymentId && ['paid', 'fulfilling', 'shipped', 'delivered', 'partially_refunded'].includes(order.status);
+  if (!ownPayment) return note(order, { event: 'refund.succeeded', at, cause, changes: { refunds } });
+  const full = refundedOf({ refunds: refunds.filter((r) => r.status === 'succeeded') }, refund.paymentId, order.amount.currency).value >= order.amount.value;
+  return move(order, { to: full ? 'refunded' : 'partially_refunded', event: 'refund.succeeded', at, cause, changes: { refunds } });
+};

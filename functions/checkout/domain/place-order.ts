@@ -72,7 +72,7 @@ class UnknownProductsError extends NotFoundError {
   }
 }
 
-const paymentRouteOf = (gateways: GatewayRegistry, { caller, payment: { method } }: PlaceOrder) => {
+export const paymentRouteOf = (gateways: GatewayRegistry, { caller, payment: { method } }: Pick<PlaceOrder, 'caller' | 'payment'>) => {
   const currency = METHOD_CURRENCIES[method];
   const gateway = caller === 'store' && STAFF_ONLY_METHODS.has(method) ? undefined : gateways.get(method);
   if (!gateway || !currency) {
@@ -120,8 +120,8 @@ const releaseStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Promise<v
   }
 };
 
-/** Takes every line or none: the first line short of stock puts back the ones taken and fails the checkout. */
-const reserveStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Promise<void> => {
+/** Takes every line or none (placeOrder, retryPayment): the first line short of stock puts back the ones taken and fails the checkout. */
+export const reserveStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Promise<void> => {
   const taken: StockLine[] = [];
   for (const line of lines) {
     let took: boolean;
@@ -170,6 +170,57 @@ const openSession = async (gateway: PaymentGateway, request: CreatePaymentSessio
   }
 };
 
+/** One payment attempt to open: the order's stock for it is already reserved. */
+interface NewAttempt {
+  orderId: string;
+  paymentId: string;
+  gateway: PaymentGateway;
+  amount: Money;
+  lines: StockLine[];
+  method: PaymentMethod;
+  returnUrl: string;
+}
+
+/**
+ * Opens a payment attempt whose stock is reserved (steps 4–6 of placeOrder, shared with retryPayment): the gateway
+ * session (failure → stock released, error rethrown), the saga named after the payment id, started before anything
+ * is written (from then on its timeout compensation releases the stock; a saga that certainly did not start →
+ * stock released, error rethrown), then the attempt's description. Returns the session the buyer is sent to.
+ */
+export const openPaymentAttempt = async (deps: PlaceOrderDeps, attempt: NewAttempt): Promise<PaymentSession> => {
+  const { orderId, paymentId, gateway, amount, lines } = attempt;
+  const session = await releasingStockOnFailure(deps, lines, () =>
+    openSession(gateway, { paymentId, orderId, amount, returnUrl: `${deps.settings.publicApiUrl}/payments/${paymentId}/return` }),
+  );
+  await releasingStockOnFailure(
+    deps,
+    lines,
+    () =>
+      deps.sagas.start({
+        orderId,
+        paymentId,
+        gateway: gateway.id,
+        gatewayReference: session.gatewayReference,
+        timeoutSeconds: deps.settings.sessionLifetimeSeconds[gateway.id],
+        amount,
+        stockToRelease: lines,
+      }),
+    (error) => error instanceof SagaNotStartedError,
+  );
+  await deps.orders.describePaymentAttempt({
+    orderId,
+    paymentId,
+    method: attempt.method,
+    gateway: gateway.id,
+    gatewayReference: session.gatewayReference,
+    amount,
+    redirectUrl: session.redirectUrl,
+    storeReturnUrl: attempt.returnUrl,
+    createdAt: deps.clock.now().toISOString(),
+  });
+  return session;
+};
+
 /**
  * Places an order and opens its first payment attempt. Prices come from the catalog only. Primary course, each
  * step undone if a later one fails:
@@ -197,40 +248,9 @@ export const placeOrder = async (deps: PlaceOrderDeps, cmd: PlaceOrder): Promise
   const paymentId = paymentIdOf(orderId, 1);
 
   await reserveStock(deps, lines);
-
-  const session = await releasingStockOnFailure(deps, lines, () =>
-    openSession(gateway, { paymentId, orderId, amount, returnUrl: `${deps.settings.publicApiUrl}/payments/${paymentId}/return` }),
-  );
-
-  await releasingStockOnFailure(
-    deps,
-    lines,
-    () =>
-      deps.sagas.start({
-        orderId,
-        paymentId,
-        gateway: gateway.id,
-        gatewayReference: session.gatewayReference,
-        timeoutSeconds: deps.settings.sessionLifetimeSeconds[gateway.id],
-        amount,
-        stockToRelease: lines,
-      }),
-    (error) => error instanceof SagaNotStartedError,
-  );
-
+  const session = await openPaymentAttempt(deps, { orderId, paymentId, gateway, amount, lines, ...cmd.payment });
   const now = deps.clock.now().toISOString();
-  const { method, returnUrl } = cmd.payment;
-  await deps.orders.describePaymentAttempt({
-    orderId,
-    paymentId,
-    method,
-    gateway: gateway.id,
-    gatewayReference: session.gatewayReference,
-    amount,
-    redirectUrl: session.redirectUrl,
-    storeReturnUrl: returnUrl,
-    createdAt: now,
-  });
+  const { method } = cmd.payment;
   const order = createOrder({ orderId, buyer: cmd.buyer, items, amount, shipping: cmd.shipping, paymentMethod: method }, now);
   await deps.orders.create(order);
 

@@ -2,6 +2,7 @@ import type { IdempotencyStore } from '../../_platform/idempotency-store';
 import { idempotentHttpHandler } from '../../_platform/idempotent-http-handler';
 import { gatewayRegistryFromConfig } from '../../payments/adapters/gateways';
 import { placeOrderDeps } from '../adapters/deps';
+import { toPlacedOrderResponse } from '../order-response';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order';
 import { createCheckoutRoute } from '../checkout-route';
 
@@ -10,21 +11,7 @@ export const createCheckoutHandler = (deps: PlaceOrderDeps, store?: IdempotencyS
   idempotentHttpHandler(
     createCheckoutRoute,
     async ({ body }) => {
-      const { order, payment } = await placeOrder(deps, { caller: 'store', ...body });
-      return {
-        status: 201,
-        body: {
-          orderId: order.orderId,
-          status: order.status,
-          amount: order.amount,
-          payment: {
-            paymentId: payment.paymentId,
-            method: payment.method,
-            status: payment.status,
-            action: { type: 'redirect', url: payment.redirectUrl },
-          },
-        },
-      };
+      return { status: 201, body: toPlacedOrderResponse(await placeOrder(deps, { caller: 'store', ...body })) };
     },
     store,
   );

@@ -8,9 +8,14 @@ import { eventPublisherFromConfig } from '../../_platform/event-publisher.sns';
 import { dynamoOrderRepository } from '../../checkout/adapters/order-repository.dynamo';
 import { dynamoStockLedger } from '../../checkout/adapters/stock-ledger.dynamo';
 import type { PaymentReturnDeps } from '../domain/accept-payment-return';
+import { systemIds } from '../../_platform/ids';
+import type { CancelOrderDeps } from '../domain/cancel-order';
 import type { PaymentSagaDeps } from '../domain/deps';
+import type { RequestRefundDeps } from '../domain/request-refund';
+import type { SettleRefundDeps } from '../domain/settle-refund';
 import { gatewayRegistryFromConfig } from './gateways';
 import { dynamoPaymentAttempts, dynamoPaymentResolutions } from './payment-attempts.dynamo';
+import { sfnRefundWorkflow } from './refund-workflow.sfn';
 import { sfnSagaCallback } from './saga-callback.sfn';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
@@ -22,13 +27,16 @@ export const awaitResultDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'saga' | '
 };
 
 /**
- * What the buyer's return needs, from ORDERS_TABLE and the gateway settings (env). The gateways use the resilient
+ * What the buyer's return needs, from ORDERS_TABLE, REFUND_STATE_MACHINE_ARN (late money is refunded) and the
+ * gateway settings (env). The gateways use the resilient
  * client's own retries here: the buyer is waiting, and only safe calls (status queries) are made.
  */
 export const paymentReturnDeps = (): PaymentReturnDeps => {
-  const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty() }));
+  const { ORDERS_TABLE, REFUND_STATE_MACHINE_ARN } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty(), REFUND_STATE_MACHINE_ARN: nonEmpty() }));
   const documents = documentClient();
   return {
+    orders: dynamoOrderRepository(documents, ORDERS_TABLE),
+    refunds: sfnRefundWorkflow(new SFNClient(sdkClientDefaults), REFUND_STATE_MACHINE_ARN),
     attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
     resolutions: dynamoPaymentResolutions(documents, ORDERS_TABLE),
     saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)),
@@ -67,6 +75,43 @@ export const compensateDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'orders' | 
     attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
     orders: dynamoOrderRepository(documents, ORDERS_TABLE),
     stock: dynamoStockLedger(documents, CATALOG_TABLE),
+    gateways: gatewayRegistryFromConfig({ maxRetries: 0 }),
+    events: eventPublisherFromConfig(),
+    clock: systemClock,
+  };
+};
+
+/** POST /orders/{id}/refunds: the orders and the refund workflow (ORDERS_TABLE, REFUND_STATE_MACHINE_ARN). */
+export const requestRefundDeps = (): RequestRefundDeps => {
+  const { ORDERS_TABLE, REFUND_STATE_MACHINE_ARN } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty(), REFUND_STATE_MACHINE_ARN: nonEmpty() }));
+  return {
+    orders: dynamoOrderRepository(documentClient(), ORDERS_TABLE),
+    refunds: sfnRefundWorkflow(new SFNClient(sdkClientDefaults), REFUND_STATE_MACHINE_ARN),
+    clock: systemClock,
+    ids: systemIds,
+  };
+};
+
+/** POST /orders/{id}/cancel: what a refund request needs, plus the saga callback, the stock and the events topic. */
+export const cancelOrderDeps = (): CancelOrderDeps => {
+  const { ORDERS_TABLE, CATALOG_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty(), CATALOG_TABLE: nonEmpty() }));
+  const documents = documentClient();
+  return {
+    ...requestRefundDeps(),
+    resolutions: dynamoPaymentResolutions(documents, ORDERS_TABLE),
+    saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)),
+    stock: dynamoStockLedger(documents, CATALOG_TABLE),
+    events: eventPublisherFromConfig(),
+  };
+};
+
+/** Refund workflow step: the order, its attempts, the gateways (called once per invocation) and the events topic. */
+export const settleRefundDeps = (): SettleRefundDeps => {
+  const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty() }));
+  const documents = documentClient();
+  return {
+    orders: dynamoOrderRepository(documents, ORDERS_TABLE),
+    attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
     gateways: gatewayRegistryFromConfig({ maxRetries: 0 }),
     events: eventPublisherFromConfig(),
     clock: systemClock,

@@ -11,7 +11,7 @@ import type { PaymentAttemptRepository, PaymentResolutions } from '../domain/por
  * pk = ORDER#<orderId>. A payment attempt is
  *   pk = ORDER#<orderId>   sk = PAYMENT#<paymentId>
  *   orderId, paymentId, status ('pending'|'succeeded'|'failed'), taskToken?, awaitingUntil?, resolution?
- *   ({ outcome, failureCode?, transactionId?, source, at }), transactionId?, failureCode?, stockReleased?,
+ *   ({ outcome, failureCode?, transactionId?, source, at }), transactionId?, capturedAt?, lateCapture?, failureCode?, stockReleased?,
  *   compensationRefund?, updatedAt (ISO), version (1 on creation, +1 per write; the condition of every write)
  * and what checkout describes (read here, never written): method, gateway, gatewayReference, amount, storeReturnUrl.
  * Writes are UpdateItem, never PutItem, so attributes other steps add to the attempt survive.
@@ -30,11 +30,13 @@ const storedAttemptSchema = z.object({
       outcome: z.enum(['approved', 'failed']),
       failureCode: z.optional(z.enum(PAYMENT_FAILURE_CODES)),
       transactionId: z.optional(z.string()),
-      source: z.enum(['return', 'webhook']),
+      source: z.enum(['return', 'webhook', 'cancel']),
       at: z.string(),
     }),
   ),
   transactionId: z.optional(z.string()),
+  capturedAt: z.optional(z.string()),
+  lateCapture: z.optional(z.boolean()),
   failureCode: z.optional(z.enum(PAYMENT_FAILURE_CODES)),
   stockReleased: z.optional(z.boolean()),
   compensationRefund: z.optional(z.enum(['requested', 'succeeded'])),
@@ -56,6 +58,8 @@ const ATTRIBUTES = [
   'awaitingUntil',
   'resolution',
   'transactionId',
+  'capturedAt',
+  'lateCapture',
   'failureCode',
   'stockReleased',
   'compensationRefund',

@@ -3,6 +3,7 @@ import { gatewayOf, type PaymentSagaDeps } from './deps';
 import { AmountMismatchError, UnverifiedReturnError } from './errors';
 import type { PaymentAttempt, PaymentFailureCode, PaymentResult } from './model';
 import { amountDiffers, resultOf } from './payment-result';
+import { type LatePaymentDeps, refundLatePayment } from './refund-late-payment';
 
 export interface PaymentReturn {
   paymentId: string;
@@ -14,19 +15,22 @@ export interface PaymentReturn {
 export interface ReturnAnswer {
   location: string;
   status: 'paid' | 'failed' | 'pending';
+  /** Money the gateway took after the attempt had failed is being refunded (`refundLatePayment`). */
+  refund?: 'pending';
   /** Whether this return recorded the result (false for a duplicate, a late return or a pending payment). */
   recorded: boolean;
 }
 
-export type PaymentReturnDeps = Pick<PaymentSagaDeps, 'attempts' | 'resolutions' | 'saga' | 'gateways' | 'clock'>;
+export type PaymentReturnDeps = Pick<PaymentSagaDeps, 'attempts' | 'resolutions' | 'saga' | 'gateways' | 'clock'> & LatePaymentDeps;
 
 /** The store's return URL with `orderId`, `paymentId`, `status` and, for a failure, `reason`. */
-const storeLocation = (attempt: PaymentAttempt & { storeReturnUrl: string }, status: ReturnAnswer['status'], reason?: PaymentFailureCode): string => {
+const storeLocation = (attempt: PaymentAttempt & { storeReturnUrl: string }, status: ReturnAnswer['status'], reason?: PaymentFailureCode, refund?: 'pending'): string => {
   const url = new URL(attempt.storeReturnUrl);
   url.searchParams.set('orderId', attempt.orderId);
   url.searchParams.set('paymentId', attempt.paymentId);
   url.searchParams.set('status', status);
   if (status === 'failed' && reason) url.searchParams.set('reason', reason);
+  if (refund) url.searchParams.set('refund', refund);
   return url.toString();
 };
 
@@ -46,7 +50,9 @@ const verdictOf = (attempt: PaymentAttempt, fallback: PaymentResult): { status: 
  * 2. The gateway is always asked (`queryStatus`); a different amount is AmountMismatchError (nothing written).
  * 3. A final answer (approved/failed) is recorded in one conditional write: the first of return and webhook wins.
  *    The winner resumes the saga if its token is stored; otherwise the saga's AwaitPaymentResult step finds the
- *    result when it stores its token. A duplicate or late return changes nothing. A pending payment is not recorded.
+ *    result when it stores its token. A duplicate return changes nothing. A pending payment is not recorded.
+ * 4. A return after the attempt failed whose money the gateway took anyway is reconciled: that money is refunded
+ *    (`refundLatePayment`) and the store is told `status=failed&refund=pending`.
  */
 export const acceptPaymentReturn = async (deps: PaymentReturnDeps, cmd: PaymentReturn): Promise<ReturnAnswer> => {
   const orderId = orderIdOfPayment(cmd.paymentId);
@@ -80,6 +86,11 @@ export const acceptPaymentReturn = async (deps: PaymentReturnDeps, cmd: PaymentR
     at: deps.clock.now().toISOString(),
   });
   if (recorded && now?.taskToken) await deps.saga.resume(now.taskToken, result);
-  const verdict = verdictOf(now ?? attempt, result);
-  return { location: storeLocation(described, verdict.status, verdict.reason), status: verdict.status, recorded };
+  const settled = now ?? attempt;
+  const verdict = verdictOf(settled, result);
+  // The saga gave up before the buyer finished, and the gateway took the money: give it back.
+  const lateMoney = settled.status === 'failed' && status.state === 'completed' && status.transactionId !== undefined;
+  if (lateMoney) await refundLatePayment(deps, { ...settled, amount: attempt.amount }, { ...status, transactionId: status.transactionId! });
+  const refund = lateMoney ? 'pending' as const : undefined;
+  return { location: storeLocation(described, verdict.status, verdict.reason, refund), status: verdict.status, recorded, ...(refund && { refund }) };
 };

@@ -1,11 +1,12 @@
 import type { DomainEvent } from '../../_platform/events';
-import { ConflictError, NotFoundError, ProviderIndeterminateError, ProviderRetryableError } from '../../_platform/errors';
+import { ConflictError, NotFoundError, ProviderRetryableError } from '../../_platform/errors';
 import type { Money } from '../../_platform/money';
 import { markPaymentFailed } from '../../checkout/domain/order';
 import type { StockLine } from '../../checkout/domain/model';
 import { gatewayOf, type PaymentSagaDeps } from './deps';
 import { failureCodeOf, markFailed, nextVersion, type PaymentAttemptRef, type PaymentFailureCode } from './model';
-import type { GatewayId, RefundRequest, RefundResult } from './ports';
+import { refundAtGateway } from './gateway-refund';
+import type { GatewayId, RefundRequest } from './ports';
 import { updateAttempt } from './update-attempt';
 import { updateOrder } from './update-order';
 
@@ -38,9 +39,9 @@ const markRefund = (deps: Deps, ref: PaymentAttemptRef, state: 'requested' | 'su
   });
 
 /**
- * Gives a captured payment back. Marked `requested` on the attempt before the call, so a retried compensation asks
- * `refundStatus` first instead of refunding twice; an unknown outcome is asked too. Only the gateway's confirmation
- * counts: anything else throws ProviderRetryableError (the state machine retries the compensation).
+ * Gives a captured payment back (`refundAtGateway`: marked `requested` on the attempt before the call, so a retried
+ * compensation asks the refund status first instead of refunding twice). Only the gateway's confirmation counts:
+ * anything else throws ProviderRetryableError (the state machine retries the compensation).
  */
 const refundCapture = async (deps: Deps, cmd: CompensatePayment, capture: NonNullable<CompensatePayment['capture']>): Promise<void> => {
   const ref = { orderId: cmd.orderId, paymentId: cmd.paymentId };
@@ -57,17 +58,12 @@ const refundCapture = async (deps: Deps, cmd: CompensatePayment, capture: NonNul
     paidAt: capture.capturedAt,
     reason: 'the payment could not be confirmed',
   };
-  const options = { idempotencyKey: `${cmd.paymentId}:compensation-refund` };
-  let result: RefundResult | undefined = attempt?.compensationRefund === 'requested' ? await gateway.refundStatus(request, options) : undefined;
-  if (result === undefined || result.state === 'failed') {
-    await markRefund(deps, ref, 'requested');
-    try {
-      result = await gateway.refund(request, options);
-    } catch (error) {
-      if (!(error instanceof ProviderIndeterminateError)) throw error;
-      result = await gateway.refundStatus(request, options);
-    }
-  }
+  const result = await refundAtGateway(gateway, request, { idempotencyKey: `${cmd.paymentId}:compensation-refund` }, {
+    submitted: attempt?.compensationRefund === 'requested',
+    markSubmitted: async () => {
+      await markRefund(deps, ref, 'requested');
+    },
+  });
   if (result.state !== 'succeeded') {
     throw new ProviderRetryableError(gateway.id, `the compensation refund of ${cmd.paymentId} is ${result.state} (${result.gatewayStatus})`);
   }
@@ -103,8 +99,8 @@ const releaseStock = async (deps: Deps, cmd: CompensatePayment): Promise<void> =
  * 1. refund the capture if money moved (`$.capture`), confirmed by the gateway;
  * 2. put the reserved stock back, once;
  * 3. the attempt becomes failed with the code of the caught error (model.ts `failureCodeOf`; the first code stays);
- * 4. the order becomes payment_failed (`markPaymentFailed`; a repeat changes nothing);
- * 5. `payment.failed` is published with the code and the methods the buyer may try (id derived from the payment).
+ * 4. the order becomes payment_failed (`markPaymentFailed`; a repeat changes nothing; a cancelled order stays so);
+ * 5. unless the order was cancelled, `payment.failed` is published with the code and the methods the buyer may try (id derived from the payment).
  */
 export const compensatePayment = async (deps: Deps, cmd: CompensatePayment): Promise<PaymentCompensated> => {
   const ref = { orderId: cmd.orderId, paymentId: cmd.paymentId };
@@ -115,7 +111,9 @@ export const compensatePayment = async (deps: Deps, cmd: CompensatePayment): Pro
   const at = deps.clock.now().toISOString();
   const failed = await updateAttempt(deps.attempts, ref, (current) => markFailed(current, ref, failureCodeOf(cmd.error), at));
   const failureCode = failed.failureCode ?? failureCodeOf(cmd.error);
-  await updateOrder(deps.orders, cmd.orderId, (order) => markPaymentFailed(order, { paymentId: cmd.paymentId, failureCode, at }));
+  const order = await updateOrder(deps.orders, cmd.orderId, (current) => markPaymentFailed(current, { paymentId: cmd.paymentId, failureCode, at }));
+  // The merchant cancelled the order: order.cancelled tells that story; the buyer is not offered another method.
+  if (order?.status === 'cancelled') return { ...ref, status: 'failed', failureCode, refunded: cmd.capture !== undefined };
   const event: DomainEvent = {
     id: `evt_${cmd.paymentId}_payment_failed`,
     type: 'payment.failed',

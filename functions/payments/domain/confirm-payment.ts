@@ -9,7 +9,7 @@ import { updateOrder } from './update-order';
 
 export interface ConfirmPayment extends PaymentAttemptRef {
   /** What CapturePayment returned. */
-  capture: { transactionId: string; amount: Money };
+  capture: { transactionId: string; amount: Money; capturedAt?: string };
 }
 
 export interface PaymentConfirmed extends PaymentAttemptRef {
@@ -32,7 +32,7 @@ export const confirmPayment = async (deps: Pick<PaymentSagaDeps, 'attempts' | 'o
   if (!order) throw new NotFoundError(`order ${cmd.orderId} not found`);
   const attempt = await updateAttempt(deps.attempts, ref, (current) => {
     if (!current) throw new NotFoundError(`payment ${cmd.paymentId} of order ${cmd.orderId} not found`);
-    return markSucceeded(current, cmd.capture.transactionId, at);
+    return markSucceeded(current, cmd.capture, at);
   });
   const event: DomainEvent = {
     id: `evt_${cmd.paymentId}_order_paid`,

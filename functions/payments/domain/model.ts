@@ -3,8 +3,8 @@ import type { Money } from '../../_platform/money';
 
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed';
 /** Why an attempt failed, as API.md names it for the buyer and the storefront. */
-export type PaymentFailureCode = 'EXPIRED' | 'DECLINED' | 'INSUFFICIENT_FUNDS' | 'CANCELLED_BY_BUYER' | 'PROCESSING_ERROR';
-export const PAYMENT_FAILURE_CODES: readonly PaymentFailureCode[] = ['EXPIRED', 'DECLINED', 'INSUFFICIENT_FUNDS', 'CANCELLED_BY_BUYER', 'PROCESSING_ERROR'];
+export const PAYMENT_FAILURE_CODES = ['EXPIRED', 'DECLINED', 'INSUFFICIENT_FUNDS', 'CANCELLED_BY_BUYER', 'PROCESSING_ERROR', 'ORDER_CANCELLED'] as const;
+export type PaymentFailureCode = (typeof PAYMENT_FAILURE_CODES)[number];
 
 /**
  * The gateway's verified verdict, as the saga's AwaitPaymentResult step receives it (SendTaskSuccess output) and as
@@ -20,7 +20,8 @@ export interface PaymentResult {
 /** The first verified result recorded on an attempt (by the buyer's return or a webhook); written once, never changed. */
 export interface PaymentResolution extends PaymentResult {
   outcome: 'approved' | 'failed';
-  source: 'return' | 'webhook';
+  /** Who verified it: the buyer's return, the gateway's webhook, or the merchant cancelling the order. */
+  source: 'return' | 'webhook' | 'cancel';
   at: string;
 }
 
@@ -40,6 +41,10 @@ export interface PaymentAttempt {
   resolution?: PaymentResolution;
   /** The gateway's transaction id once the money moved (bKash trxID, Nagad issuerPaymentRefNo). */
   transactionId?: string;
+  /** When the money moved (a refund names the original payment's date at Nagad). */
+  capturedAt?: string;
+  /** The gateway took the money after the attempt had failed (the saga gave up): it is refunded, never kept. */
+  lateCapture?: boolean;
   failureCode?: PaymentFailureCode;
   /** Set once the compensation has put the attempt's reserved stock back: it is put back at most once. */
   stockReleased?: boolean;
@@ -91,12 +96,29 @@ export const awaitResult = (
  * Marks a pending attempt succeeded and forgets the task token. A repeat on a succeeded attempt changes nothing.
  * Throws ConflictError for a failed attempt: a late success after a failure needs a refund, not a flip.
  */
-export const markSucceeded = (current: PaymentAttempt, transactionId: string | undefined, now: string): PaymentAttempt => {
+export const markSucceeded = (current: PaymentAttempt, capture: { transactionId?: string; capturedAt?: string }, now: string): PaymentAttempt => {
   if (current.status === 'succeeded') return current;
   if (current.status === 'failed') {
     throw new ConflictError(`payment ${current.paymentId} already failed (${current.failureCode ?? 'no code'})`);
   }
-  return nextVersion(current, { status: 'succeeded', taskToken: undefined, awaitingUntil: undefined, transactionId: transactionId ?? current.transactionId }, now);
+  return nextVersion(current, {
+    status: 'succeeded',
+    taskToken: undefined,
+    awaitingUntil: undefined,
+    transactionId: capture.transactionId ?? current.transactionId,
+    capturedAt: capture.capturedAt ?? now,
+  }, now);
+};
+
+/**
+ * The gateway reports money taken on an attempt that already failed (the buyer completed after the saga gave up):
+ * the attempt stays failed and records the transaction, so it can be refunded. A repeat changes nothing. Throws
+ * ConflictError for an attempt that is not failed (a pending one is resolved the normal way).
+ */
+export const recordLateCapture = (current: PaymentAttempt, capture: { transactionId: string; capturedAt: string }, now: string): PaymentAttempt => {
+  if (current.status !== 'failed') throw new ConflictError(`payment ${current.paymentId} is ${current.status}, not failed`);
+  if (current.lateCapture) return current;
+  return nextVersion(current, { lateCapture: true, transactionId: capture.transactionId, capturedAt: capture.capturedAt }, now);
 };
 
 /**

@@ -131,3 +131,20 @@ export interface PaymentGateway {
   /** The gateway's view of an earlier refund (after a timeout or a pending answer). */
   refundStatus(request: RefundRequest, options: GatewayCallOptions): Promise<RefundResult>;
 }
+
+/** What a refund's workflow is started with: the refund is found on its order. */
+export interface RefundWorkflowInput {
+  orderId: string;
+  refundId: string;
+}
+
+/** The refund workflow (one execution per refund, named after it): asks the gateway until the refund is settled. */
+export interface RefundWorkflow {
+  /** Starts it; a repeat for the same refund is harmless. Throws RefundNotStartedError when it certainly did not start. */
+  start(input: RefundWorkflowInput): Promise<void>;
+}
+
+/** The refund workflow certainly did not start: nothing will ask the gateway for this refund. */
+export class RefundNotStartedError extends Error {
+  override readonly name = 'RefundNotStartedError';
+}

@@ -13,7 +13,10 @@ import {
   orderIdOfPayment,
   type OrderStatus,
   paymentIdOf,
-  recordRefund,
+  PaymentPendingError,
+  refundedOf,
+  requestRefund,
+  settleRefund,
   startFulfilment,
   startPaymentAttempt,
 } from '../../../../../functions/checkout/domain/order';
@@ -100,7 +103,7 @@ describe('order transitions', () => {
   });
 
   it('markPaymentFailed ignores the late failure of an older attempt', () => {
-    const retried = startPaymentAttempt(markPaymentFailed(aNewOrder(), { paymentId: paymentIdOf(ORDER_ID, 1), failureCode: 'EXPIRED', at: T1 }), { at: T1 });
+    const retried = startPaymentAttempt(markPaymentFailed(aNewOrder(), { paymentId: paymentIdOf(ORDER_ID, 1), failureCode: 'EXPIRED', at: T1 }), { at: T1, method: 'nagad' });
 
     expect(markPaymentFailed(retried, { paymentId: paymentIdOf(ORDER_ID, 1), failureCode: 'EXPIRED', at: T1 })).toBe(retried);
   });
@@ -114,14 +117,27 @@ describe('order transitions', () => {
   it('startPaymentAttempt after a failure: pending again with the next payment id and the stock held', () => {
     const failed = markPaymentFailed(aNewOrder(), { paymentId: paymentIdOf(ORDER_ID, 1), failureCode: 'CANCELLED_BY_BUYER', at: T1 });
 
-    const retried = startPaymentAttempt(failed, { at: T1 });
+    const retried = startPaymentAttempt(failed, { at: T1, method: 'nagad' });
 
-    expect(retried).toMatchObject({ status: 'pending_payment', paymentAttempts: 2, currentPaymentId: paymentIdOf(ORDER_ID, 2), reservation: 'held', version: 3 });
-    expect(retried.timeline.at(-1)).toEqual({ at: T1, status: 'pending_payment', event: 'payment.retried' });
+    expect(retried).toMatchObject({ status: 'pending_payment', paymentAttempts: 2, currentPaymentId: paymentIdOf(ORDER_ID, 2), reservation: 'held', paymentMethod: 'nagad', version: 3 });
+    expect(retried.timeline.at(-1)).toEqual({ at: T1, status: 'pending_payment', event: 'payment.retried', cause: 'nagad' });
   });
 
-  it('startPaymentAttempt while an attempt is pending is a 409 conflict', () => {
-    expect(() => startPaymentAttempt(aNewOrder(), { at: T1 })).toThrow(ConflictError);
+  it('startPaymentAttempt while an attempt is pending is a 409 PAYMENT_PENDING naming the attempt', () => {
+    expect(() => startPaymentAttempt(aNewOrder(), { at: T1, method: 'bkash' })).toThrow(
+      expect.objectContaining({ constructor: PaymentPendingError, code: 'PAYMENT_PENDING', details: { orderId: ORDER_ID, paymentId: paymentIdOf(ORDER_ID, 1) } }),
+    );
+    expect(() => startPaymentAttempt(aNewOrder(), { at: T1, method: 'bkash' })).toThrow(ConflictError);
+  });
+
+  it('startPaymentAttempt once paid is refused', () => {
+    expect(() => startPaymentAttempt(anOrderIn('paid'), { at: T1, method: 'bkash' })).toThrow(InvalidOrderTransitionError);
+  });
+
+  it('markPaymentFailed leaves a cancelled order cancelled (its pending attempt is compensated after the cancel)', () => {
+    const cancelled = cancelOrder(aNewOrder(), { at: T1, reason: 'changed my mind' });
+
+    expect(markPaymentFailed(cancelled, { paymentId: paymentIdOf(ORDER_ID, 1), failureCode: 'ORDER_CANCELLED', at: T1 })).toBe(cancelled);
   });
 
   it('follows the happy path paid → fulfilling → shipped → delivered, one entry per step', () => {
@@ -159,13 +175,58 @@ describe('order transitions', () => {
     );
   });
 
-  it('recordRefund: partial refunds may follow each other, a full refund closes the order', () => {
-    const partly = recordRefund(anOrderIn('delivered'), { full: false, at: T1, reason: 'one item damaged' });
-    const again = recordRefund(partly, { full: false, at: T1, reason: 'late delivery voucher' });
-    const full = recordRefund(again, { full: true, at: T1, reason: 'returned' });
+  describe('refunds', () => {
+    const BDT = (value: number) => ({ value, currency: 'BDT' });
+    const PAYMENT = paymentIdOf(ORDER_ID, 1);
+    const paid = () => markPaid(aNewOrder(), { paymentId: PAYMENT, at: T1 });
+    const refund = (order: Order, refundId: string, value: number) =>
+      requestRefund(order, { refundId, paymentId: PAYMENT, amount: BDT(value), captured: BDT(240000), reason: 'damaged', at: T1 });
 
-    expect([partly.status, again.status, full.status]).toEqual(['partially_refunded', 'partially_refunded', 'refunded']);
-    expect(() => recordRefund(full, { full: false, at: T1, reason: 'more' })).toThrow(InvalidOrderTransitionError);
+    it('a request is pending, noted on the timeline without changing the status, and counts against the capture', () => {
+      const requested = refund(paid(), 'ref_1', 100000);
+
+      expect(requested).toMatchObject({ status: 'paid', version: 3, refunds: [{ refundId: 'ref_1', status: 'pending', amount: BDT(100000), paymentId: PAYMENT }] });
+      expect(requested.timeline.at(-1)).toEqual({ at: T1, status: 'paid', event: 'refund.requested', cause: 'damaged' });
+      expect(refundedOf(requested, PAYMENT, 'BDT')).toEqual(BDT(100000));
+      expect(refund(requested, 'ref_1', 100000)).toBe(requested);
+    });
+
+    it('never more than captured, pending refunds included; a failed refund gives its amount back', () => {
+      const first = refund(paid(), 'ref_1', 200000);
+
+      expect(() => refund(first, 'ref_2', 40001)).toThrow(
+        expect.objectContaining({ code: 'REFUND_EXCEEDS_CAPTURED', details: { paymentId: PAYMENT, captured: BDT(240000), refunded: BDT(200000), requested: BDT(40001) } }),
+      );
+      const failed = settleRefund(first, { refundId: 'ref_1', outcome: 'failed', at: T1, gatewayStatus: 'declined' });
+      expect(failed.status).toBe('paid');
+      expect(failed.timeline.at(-1)).toMatchObject({ event: 'refund.failed', status: 'paid' });
+      expect(refund(failed, 'ref_2', 240000).refunds.map((r) => r.status)).toEqual(['failed', 'pending']);
+      expect(() => refund(paid(), 'ref_3', 0)).toThrow(expect.objectContaining({ code: 'REFUND_EXCEEDS_CAPTURED' }));
+      expect(() => requestRefund(paid(), { refundId: 'ref_4', paymentId: PAYMENT, amount: { value: 1, currency: 'USD' }, captured: BDT(240000), reason: 'x', at: T1 })).toThrow(
+        expect.objectContaining({ code: 'REFUND_EXCEEDS_CAPTURED' }),
+      );
+    });
+
+    it('partial refunds leave the order partially_refunded; the one that completes the capture makes it refunded', () => {
+      const partly = settleRefund(refund(paid(), 'ref_1', 40000), { refundId: 'ref_1', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed', gatewayReference: 'R1' });
+      const full = settleRefund(refund(partly, 'ref_2', 200000), { refundId: 'ref_2', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed' });
+
+      expect(partly.status).toBe('partially_refunded');
+      expect(partly.refunds[0]).toMatchObject({ status: 'succeeded', settledAt: T1, gatewayReference: 'R1', gatewayStatus: 'Completed' });
+      expect(full.status).toBe('refunded');
+      expect(full.timeline.at(-1)).toEqual({ at: T1, status: 'refunded', event: 'refund.succeeded', cause: 'damaged (200000 BDT)' });
+      expect(settleRefund(full, { refundId: 'ref_2', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed' })).toBe(full);
+      expect(() => settleRefund(full, { refundId: 'ref_9', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed' })).toThrow(ConflictError);
+    });
+
+    it('a cancelled order stays cancelled when its refund succeeds', () => {
+      const cancelled = cancelOrder(refund(paid(), 'ref_1', 240000), { at: T1, reason: 'changed my mind' });
+
+      const settled = settleRefund(cancelled, { refundId: 'ref_1', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed' });
+
+      expect(settled.status).toBe('cancelled');
+      expect(settled.refunds[0].status).toBe('succeeded');
+    });
   });
 
   it('refuses a forbidden move with 409 ORDER_STATE_CONFLICT naming both statuses', () => {

@@ -111,6 +111,39 @@ describe('the buyer returns from the gateway (acceptPaymentReturn)', () => {
   });
 });
 
+describe('a return after the saga gave up (reconciliation)', () => {
+  it('money the gateway took on an expired attempt is refunded once, the order left alone and the store told', async () => {
+    const { deps, attempts, orders, gateway, workflow } = sagaWorld();
+    await compensatePayment(deps, { ...sagaInput, error: { Error: 'States.Timeout' } });
+    gateway.status = { state: 'completed', transactionId: 'TRX-LATE' };
+
+    const answer = await acceptPaymentReturn(deps, returned());
+    await acceptPaymentReturn(deps, returned());
+
+    expect(answer).toMatchObject({ status: 'failed', recorded: false, refund: 'pending' });
+    expect(answer.location).toContain('status=failed&reason=EXPIRED&refund=pending');
+    expect(await attempts.get(ref)).toMatchObject({ status: 'failed', failureCode: 'EXPIRED', lateCapture: true, transactionId: 'TRX-LATE' });
+    const refundId = PAYMENT_ID.replace(/^pay_/, 'ref_') + '_late';
+    expect(workflow.started).toEqual([{ orderId: ref.orderId, refundId }, { orderId: ref.orderId, refundId }]);
+    const order = orders.orders.get(ref.orderId)!;
+    expect(order.status).toBe('payment_failed');
+    expect(order.refunds).toEqual([expect.objectContaining({ refundId, paymentId: PAYMENT_ID, amount: AMOUNT, status: 'pending' })]);
+  });
+
+  it('an approval that moved no money (bKash before execute) on a failed attempt needs no refund', async () => {
+    const { deps, orders, gateway, workflow } = sagaWorld();
+    await compensatePayment(deps, { ...sagaInput, error: { Error: 'States.Timeout' } });
+    gateway.status = { state: 'approved' };
+
+    const answer = await acceptPaymentReturn(deps, returned());
+
+    expect(answer).toMatchObject({ status: 'failed', recorded: false });
+    expect(answer.refund).toBeUndefined();
+    expect(workflow.started).toEqual([]);
+    expect(orders.orders.get(ref.orderId)?.refunds).toEqual([]);
+  });
+});
+
 describe('QueryGatewayAfterTimeout', () => {
   it('turns an approval the saga never heard of into approved (a lost return must not cancel a paid order)', async () => {
     const { deps, gateway } = sagaWorld();

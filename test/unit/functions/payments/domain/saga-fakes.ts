@@ -1,6 +1,8 @@
 import { ValidationError } from '../../../../../functions/_platform/errors';
 import { createOrder } from '../../../../../functions/checkout/domain/order';
-import type { GatewayPaymentStatus, PaymentGateway, PaymentResolutions, RefundResult, SagaCallback } from '../../../../../functions/payments/domain/ports';
+import type {
+  GatewayPaymentStatus, PaymentGateway, PaymentResolutions, RefundResult, RefundWorkflow, RefundWorkflowInput, SagaCallback,
+} from '../../../../../functions/payments/domain/ports';
 import type { PaymentResult } from '../../../../../functions/payments/domain/model';
 import type { PaymentSagaDeps } from '../../../../../functions/payments/domain/deps';
 import { InMemoryCatalog, InMemoryStockLedger } from '../../../../support/in-memory/catalog';
@@ -31,6 +33,14 @@ export class RecordingSaga implements SagaCallback {
   async resume(taskToken: string, result: PaymentResult): Promise<boolean> {
     this.resumed.push({ taskToken, result });
     return true;
+  }
+}
+
+/** A RefundWorkflow that records every start. */
+export class RecordingWorkflow implements RefundWorkflow {
+  readonly started: RefundWorkflowInput[] = [];
+  async start(input: RefundWorkflowInput): Promise<void> {
+    this.started.push(input);
   }
 }
 
@@ -104,12 +114,13 @@ export const sagaWorld = () => {
     ...ref, status: 'pending', updatedAt: T0, version: 1,
     method: 'bkash', gateway: 'bkash', gatewayReference: 'TR-1', amount: AMOUNT, storeReturnUrl: 'https://shop.example/return',
   });
-  const deps: PaymentSagaDeps = {
-    attempts, resolutions: inMemoryResolutions(attempts), saga, orders, stock, events,
+  const workflow = new RecordingWorkflow();
+  const deps: PaymentSagaDeps & { refunds: RefundWorkflow } = {
+    attempts, resolutions: inMemoryResolutions(attempts), saga, orders, stock, events, refunds: workflow,
     gateways: { get: (id) => (id === 'bkash' ? gateway : undefined) },
     clock: { now: () => new Date('2026-03-01T10:05:00.000Z') },
   };
-  return { deps, attempts, orders, catalog, stock, events, saga, gateway };
+  return { deps, attempts, orders, catalog, stock, events, saga, gateway, workflow };
 };
 
 export const sagaInput = { ...ref, gateway: 'bkash' as const, gatewayReference: 'TR-1', amount: AMOUNT, stockToRelease: [{ sku: 'GAMCHA', quantity: 2 }] };

@@ -1,0 +1,20 @@
+import type { IdempotencyStore } from '../../_platform/idempotency-store';
+import { idempotentHttpHandler } from '../../_platform/idempotent-http-handler';
+import { gatewayRegistryFromConfig } from '../../payments/adapters/gateways';
+import { placeOrderDeps } from '../adapters/deps';
+import { toPlacedOrderResponse } from '../order-response';
+import type { PlaceOrderDeps } from '../domain/place-order';
+import { retryPayment } from '../domain/retry-payment';
+import { retryPaymentRoute } from '../routes';
+
+/** POST /v1/orders/{orderId}/payments over the given dependencies and idempotency store (the DynamoDB one unless given). */
+export const retryPaymentHandler = (deps: PlaceOrderDeps, store?: IdempotencyStore) =>
+  idempotentHttpHandler(
+    retryPaymentRoute,
+    async ({ params, body }) => {
+      return { status: 201, body: toPlacedOrderResponse(await retryPayment(deps, { orderId: params.orderId, caller: 'store', payment: body })) };
+    },
+    store,
+  );
+
+export const handler = retryPaymentHandler(placeOrderDeps(gatewayRegistryFromConfig()));
