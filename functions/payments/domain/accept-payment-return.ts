@@ -1,8 +1,6 @@
-import { orderIdOfPayment } from '../../checkout/domain/order';
-import { gatewayOf, type PaymentSagaDeps } from './deps';
-import { AmountMismatchError, UnverifiedReturnError } from './errors';
+import { UnverifiedError } from '../../_platform/errors';
 import type { PaymentAttempt, PaymentFailureCode, PaymentResult } from './model';
-import { amountDiffers, resultOf } from './payment-result';
+import { recordVerifiedResult, type VerifiedResultDeps } from './record-verified-result';
 
 export interface PaymentReturn {
   paymentId: string;
@@ -18,7 +16,7 @@ export interface ReturnAnswer {
   recorded: boolean;
 }
 
-export type PaymentReturnDeps = Pick<PaymentSagaDeps, 'attempts' | 'resolutions' | 'saga' | 'gateways' | 'clock'>;
+export type PaymentReturnDeps = VerifiedResultDeps;
 
 /** The store's return URL with `orderId`, `paymentId`, `status` and, for a failure, `reason`. */
 const storeLocation = (attempt: PaymentAttempt & { storeReturnUrl: string }, status: ReturnAnswer['status'], reason?: PaymentFailureCode): string => {
@@ -41,45 +39,23 @@ const verdictOf = (attempt: PaymentAttempt, fallback: PaymentResult): { status: 
 
 /**
  * The buyer is back from the gateway's page (`GET /v1/payments/{paymentId}/return`). The query string is only a hint:
- * 1. The payment must be ours and described (else UnverifiedReturnError, nothing written); the gateway parses its
- *    query (ValidationError when malformed) and the claimed reference must be the attempt's (else Unverified).
- * 2. The gateway is always asked (`queryStatus`); a different amount is AmountMismatchError (nothing written).
- * 3. A final answer (approved/failed) is recorded in one conditional write: the first of return and webhook wins.
- *    The winner resumes the saga if its token is stored; otherwise the saga's AwaitPaymentResult step finds the
- *    result when it stores its token. A duplicate or late return changes nothing. A pending payment is not recorded.
+ * the payment must be ours with a store return URL, the gateway parses its query (ValidationError when malformed)
+ * and the claimed reference must be the attempt's (else UnverifiedError, nothing written). Then
+ * `recordVerifiedResult` asks the gateway and records the first final result (return vs webhook), resuming the saga.
  */
 export const acceptPaymentReturn = async (deps: PaymentReturnDeps, cmd: PaymentReturn): Promise<ReturnAnswer> => {
-  const orderId = orderIdOfPayment(cmd.paymentId);
-  const attempt = orderId === undefined ? undefined : await deps.attempts.get({ orderId, paymentId: cmd.paymentId });
-  if (!attempt?.gateway || !attempt.gatewayReference || !attempt.storeReturnUrl || !attempt.amount) {
-    throw new UnverifiedReturnError(`no payment ${cmd.paymentId} to return to`);
-  }
-  const described = { ...attempt, storeReturnUrl: attempt.storeReturnUrl };
-  const gateway = gatewayOf(deps.gateways, attempt.gateway);
-  const claim = gateway.parseReturn(cmd.query);
-  if (claim.gatewayReference !== attempt.gatewayReference) {
-    throw new UnverifiedReturnError(`the return does not belong to payment ${cmd.paymentId}`);
-  }
-
-  const status = await gateway.queryStatus(
-    { paymentId: attempt.paymentId, gatewayReference: attempt.gatewayReference },
-    { idempotencyKey: `${attempt.paymentId}:query` },
-  );
-  if (amountDiffers(attempt.amount, status.amount)) throw new AmountMismatchError(attempt.paymentId, attempt.amount, status.amount);
-  const result = resultOf(status);
-  if (result.outcome === 'pending') {
-    return { location: storeLocation(described, 'pending'), status: 'pending', recorded: false };
-  }
-
-  const ref = { orderId: attempt.orderId, paymentId: attempt.paymentId };
-  const { recorded, attempt: now } = await deps.resolutions.record(ref, {
-    outcome: result.outcome,
-    ...(result.failureCode !== undefined && { failureCode: result.failureCode }),
-    ...(result.transactionId !== undefined && { transactionId: result.transactionId }),
+  let storeReturnUrl = '';
+  const { attempt, result, recorded, current } = await recordVerifiedResult(deps, {
+    paymentId: cmd.paymentId,
     source: 'return',
-    at: deps.clock.now().toISOString(),
+    verifyClaim(described, gateway) {
+      if (!described.storeReturnUrl) throw new UnverifiedError(`payment ${cmd.paymentId} has no return to the store`);
+      storeReturnUrl = described.storeReturnUrl;
+      if (gateway.parseReturn(cmd.query).gatewayReference !== described.gatewayReference) {
+        throw new UnverifiedError(`the return does not belong to payment ${cmd.paymentId}`);
+      }
+    },
   });
-  if (recorded && now?.taskToken) await deps.saga.resume(now.taskToken, result);
-  const verdict = verdictOf(now ?? attempt, result);
-  return { location: storeLocation(described, verdict.status, verdict.reason), status: verdict.status, recorded };
+  const verdict = verdictOf(current, result);
+  return { location: storeLocation({ ...attempt, storeReturnUrl }, verdict.status, verdict.reason), status: verdict.status, recorded };
 };
