@@ -7,9 +7,13 @@ import { documentClient } from '../../_platform/document-client';
 import { eventPublisherFromConfig } from '../../_platform/event-publisher.sns';
 import { dynamoOrderRepository } from '../../checkout/adapters/order-repository.dynamo';
 import { dynamoStockLedger } from '../../checkout/adapters/stock-ledger.dynamo';
+import { type SnsSubscriber, snsSubscriber } from '../../_platform/sns-message';
 import type { PaymentReturnDeps } from '../domain/accept-payment-return';
 import type { PaymentSagaDeps } from '../domain/deps';
-import { gatewayRegistryFromConfig } from './gateways';
+import type { VerifiedResultDeps } from '../domain/record-verified-result';
+import { bkashIpnTrust } from '../gateways/bkash-ipn';
+import type { GatewayRegistry } from '../gateways/registry';
+import { gatewayAccessFromConfig, gatewayRegistryFromConfig } from './gateways';
 import { dynamoPaymentAttempts, dynamoPaymentResolutions } from './payment-attempts.dynamo';
 import { sfnSagaCallback } from './saga-callback.sfn';
 
@@ -21,19 +25,39 @@ export const awaitResultDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'saga' | '
   return { attempts: dynamoPaymentAttempts(documentClient(), ORDERS_TABLE), saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)), clock: systemClock };
 };
 
-/**
- * What the buyer's return needs, from ORDERS_TABLE and the gateway settings (env). The gateways use the resilient
- * client's own retries here: the buyer is waiting, and only safe calls (status queries) are made.
- */
-export const paymentReturnDeps = (): PaymentReturnDeps => {
+/** What verifying a claimed result needs, from ORDERS_TABLE (env) and the given gateways. */
+const verifiedResultDeps = (gateways: GatewayRegistry): VerifiedResultDeps => {
   const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty() }));
   const documents = documentClient();
   return {
     attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
     resolutions: dynamoPaymentResolutions(documents, ORDERS_TABLE),
     saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)),
-    gateways: gatewayRegistryFromConfig(),
+    gateways,
     clock: systemClock,
+  };
+};
+
+/**
+ * What the buyer's return needs, from ORDERS_TABLE and the gateway settings (env). The gateways use the resilient
+ * client's own retries here: the buyer is waiting, and only safe calls (status queries) are made.
+ */
+export const paymentReturnDeps = (): PaymentReturnDeps => verifiedResultDeps(gatewayRegistryFromConfig());
+
+/** What bKash's IPN needs: the return's deps plus an SNS subscriber trusting what the bKash secret says. */
+export interface BkashWebhookDeps extends VerifiedResultDeps {
+  readonly sns: SnsSubscriber;
+}
+
+/**
+ * The bKash webhook's deps (ORDERS_TABLE and the gateway settings). The SNS certificate and subscription calls go
+ * through the gateways' resilient client as provider `bkash`, with its breaker and audit trail.
+ */
+export const bkashWebhookDeps = (): BkashWebhookDeps => {
+  const { registry, http, secretOf } = gatewayAccessFromConfig();
+  return {
+    ...verifiedResultDeps(registry),
+    sns: snsSubscriber({ provider: 'bkash', http, trust: async () => bkashIpnTrust(await secretOf('bkash')) }),
   };
 };
 
