@@ -7,13 +7,11 @@ import { documentClient } from '../../_platform/document-client';
 import { eventPublisherFromConfig } from '../../_platform/event-publisher.sns';
 import { dynamoOrderRepository } from '../../checkout/adapters/order-repository.dynamo';
 import { dynamoStockLedger } from '../../checkout/adapters/stock-ledger.dynamo';
-import { type SnsSubscriber, snsSubscriber } from '../../_platform/sns-message';
 import type { PaymentReturnDeps } from '../domain/accept-payment-return';
 import type { PaymentSagaDeps } from '../domain/deps';
 import type { VerifiedResultDeps } from '../domain/record-verified-result';
-import { bkashIpnTrust } from '../gateways/bkash-ipn';
 import type { GatewayRegistry } from '../gateways/registry';
-import { gatewayAccessFromConfig, gatewayRegistryFromConfig } from './gateways';
+import { gatewayRegistryFromConfig } from './gateways';
 import { dynamoPaymentAttempts, dynamoPaymentResolutions } from './payment-attempts.dynamo';
 import { sfnSagaCallback } from './saga-callback.sfn';
 
@@ -26,7 +24,7 @@ export const awaitResultDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'saga' | '
 };
 
 /** What verifying a claimed result needs, from ORDERS_TABLE (env) and the given gateways. */
-const verifiedResultDeps = (gateways: GatewayRegistry): VerifiedResultDeps => {
+export const verifiedResultDeps = (gateways: GatewayRegistry): VerifiedResultDeps => {
   const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty() }));
   const documents = documentClient();
   return {
@@ -43,23 +41,6 @@ const verifiedResultDeps = (gateways: GatewayRegistry): VerifiedResultDeps => {
  * client's own retries here: the buyer is waiting, and only safe calls (status queries) are made.
  */
 export const paymentReturnDeps = (): PaymentReturnDeps => verifiedResultDeps(gatewayRegistryFromConfig());
-
-/** What bKash's IPN needs: the return's deps plus an SNS subscriber trusting what the bKash secret says. */
-export interface BkashWebhookDeps extends VerifiedResultDeps {
-  readonly sns: SnsSubscriber;
-}
-
-/**
- * The bKash webhook's deps (ORDERS_TABLE and the gateway settings). The SNS certificate and subscription calls go
- * through the gateways' resilient client as provider `bkash`, with its breaker and audit trail.
- */
-export const bkashWebhookDeps = (): BkashWebhookDeps => {
-  const { registry, http, secretOf } = gatewayAccessFromConfig();
-  return {
-    ...verifiedResultDeps(registry),
-    sns: snsSubscriber({ provider: 'bkash', http, trust: async () => bkashIpnTrust(await secretOf('bkash')) }),
-  };
-};
 
 // One factory per saga step, each building only what its step uses, so a step's bundle carries only those clients
 // and adapters. Gateway calls are made once per invocation (`maxRetries: 0`): the state machine owns retries, so they

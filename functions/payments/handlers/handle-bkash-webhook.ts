@@ -1,6 +1,6 @@
 import { httpHandler } from '../../_platform/http-handler';
 import { logger, maskPii } from '../../_platform/observability';
-import { bkashWebhookDeps } from '../adapters/deps';
+import { bkashWebhookDeps } from '../adapters/bkash-webhook-deps';
 import { acceptPaymentWebhook } from '../domain/accept-payment-webhook';
 import { parseBkashIpn } from '../gateways/bkash-ipn';
 import { bkashWebhookRoute } from '../routes';
