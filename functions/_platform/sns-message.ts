@@ -72,6 +72,16 @@ export const isTrustedSnsUrl = (url: string, trust: SnsTrust): boolean => {
   return LOOPBACK_HOSTS.has(local.hostname) && parsed.origin === local.origin;
 };
 
+/** A signing certificate URL: a trusted SNS URL of a `.pem` file, without query or fragment. */
+const isTrustedCertificateUrl = (url: string, trust: SnsTrust): boolean => {
+  if (!isTrustedSnsUrl(url, trust)) return false;
+  const { pathname, search, hash } = new URL(url);
+  return pathname.endsWith('.pem') && search === '' && hash === '';
+};
+
+/** Certificates kept per instance; SNS signs with one at a time, so a few cover a rotation. */
+const MAX_CACHED_CERTIFICATES = 8;
+
 /** The SNS side of a subscriber endpoint. */
 export interface SnsSubscriber {
   /**
@@ -94,8 +104,8 @@ export interface SnsSubscriberOptions {
 }
 
 /**
- * A subscriber endpoint's verifier. Certificates are fetched through the resilient client and kept per URL for
- * the life of the instance (SNS rotates them by publishing a new URL); a failed fetch is not kept.
+ * A subscriber endpoint's verifier. Certificates are fetched through the resilient client and kept per URL (the
+ * last few; SNS rotates them by publishing a new URL); a failed fetch is not kept.
  * The Timestamp is not checked for age: SNS redelivers old messages on its retries, and a replayed message
  * changes nothing twice (each use is idempotent).
  */
@@ -115,6 +125,8 @@ export const snsSubscriber = ({ provider, http, trust, now = () => new Date() }:
   const certificateAt = (url: string): Promise<X509Certificate> => {
     let certificate = certificates.get(url);
     if (!certificate) {
+      // Bounded: a flood of messages naming other certificate files must not grow the instance's memory.
+      if (certificates.size >= MAX_CACHED_CERTIFICATES) certificates.delete(certificates.keys().next().value as string);
       certificate = fetchCertificate(url);
       certificates.set(url, certificate);
       certificate.catch(() => certificates.delete(url));
@@ -125,7 +137,7 @@ export const snsSubscriber = ({ provider, http, trust, now = () => new Date() }:
   return {
     async verify(message) {
       const trusted = await trust();
-      if (!isTrustedSnsUrl(message.SigningCertURL, trusted)) throw new UnverifiedError('the SNS signing certificate is not on an SNS host');
+      if (!isTrustedCertificateUrl(message.SigningCertURL, trusted)) throw new UnverifiedError('the SNS signing certificate is not a .pem on an SNS host');
       if (trusted.topicArn !== undefined && message.TopicArn !== trusted.topicArn) throw new UnverifiedError('the SNS message comes from another topic');
       const canonical = stringToSign(message);
       const certificate = await certificateAt(message.SigningCertURL);

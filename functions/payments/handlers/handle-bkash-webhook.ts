@@ -9,8 +9,10 @@ const deps = bkashWebhookDeps();
 
 /**
  * POST /v1/webhooks/bkash: an SNS delivery of bKash's IPN. Nothing is done before the SNS signature is verified
- * (the body's signed `Type` decides, not the unsigned x-amz-sns-message-type header). Any non-2xx makes SNS deliver
- * again under its delivery policy (a few retries, then dropped), so a refusal never loops forever.
+ * (the body's signed `Type` decides, not the unsigned x-amz-sns-message-type header). A verified IPN for a payment
+ * we do not know is refused 401 like a forged one rather than acknowledged and ignored: SNS redelivers a non-2xx
+ * only under its delivery policy (a few retries, then dropped), so a refusal never loops, and the refusal stays
+ * visible in the API's 4xx metrics instead of vanishing.
  */
 export const handler = httpHandler(bkashWebhookRoute, async ({ body }) => {
   await deps.sns.verify(body);

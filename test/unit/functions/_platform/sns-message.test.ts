@@ -94,10 +94,10 @@ describe('snsSubscriber.verify', () => {
     const sns = subscriber(http);
     await sns.verify(signer.sign(notification, CERT_URL));
     await sns.verify(signer.sign(confirmation, CERT_URL, '2'));
-    await sns.verify(signer.sign(notification, `${CERT_URL}?v=2`));
+    await sns.verify(signer.sign(notification, CERT_URL.replace('abc.pem', 'def.pem')));
     expect(requests.map(({ provider, method, url, retry }) => ({ provider, method, url, retry }))).toEqual([
       { provider: 'bkash', method: 'GET', url: CERT_URL, retry: 'safe' },
-      { provider: 'bkash', method: 'GET', url: `${CERT_URL}?v=2`, retry: 'safe' },
+      { provider: 'bkash', method: 'GET', url: CERT_URL.replace('abc.pem', 'def.pem'), retry: 'safe' },
     ]);
   });
 
@@ -112,11 +112,23 @@ describe('snsSubscriber.verify', () => {
     await expect(subscriber(http).verify(tamper(signer.sign(notification, CERT_URL)))).rejects.toThrow(UnverifiedError);
   });
 
-  it('refuses a certificate URL off SNS\'s hosts before fetching anything', async () => {
+  it.each([
+    ['off SNS\'s hosts', 'https://attacker.example/SimpleNotificationService-abc.pem'],
+    ['not a .pem', 'https://sns.ap-southeast-1.amazonaws.com/?Action=Subscribe'],
+    ['with a query', `${CERT_URL}?v=2`],
+  ])('refuses a certificate URL %s before fetching anything', async (_case, url) => {
     const { http, requests } = certificateServer();
-    const forged = signer.sign(notification, 'https://attacker.example/SimpleNotificationService-abc.pem');
-    await expect(subscriber(http).verify(forged)).rejects.toThrow('not on an SNS host');
+    await expect(subscriber(http).verify(signer.sign(notification, url))).rejects.toThrow('not a .pem on an SNS host');
     expect(requests).toEqual([]);
+  });
+
+  it('keeps at most a few certificates: a flood of certificate URLs does not grow the cache', async () => {
+    const { http, requests } = certificateServer();
+    const sns = subscriber(http);
+    for (let n = 0; n < 10; n += 1) await sns.verify(signer.sign(notification, CERT_URL.replace('abc', `c${n}`)));
+    await sns.verify(signer.sign(notification, CERT_URL.replace('abc', 'c0')));
+    await sns.verify(signer.sign(notification, CERT_URL.replace('abc', 'c9')));
+    expect(requests).toHaveLength(11);
   });
 
   it('refuses another topic than the configured one, and a message signed by another key', async () => {
