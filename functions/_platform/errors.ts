@@ -35,8 +35,17 @@ export class ValidationError extends DomainError {
 
 /** The caller is not authenticated. */
 export class UnauthorizedError extends DomainError {
-  override readonly name = 'UnauthorizedError';
-  readonly code = 'UNAUTHORIZED';
+  override readonly name: string = 'UnauthorizedError';
+  readonly code: string = 'UNAUTHORIZED';
+}
+
+/**
+ * A provider's call (a webhook, a buyer's return) that cannot be verified as genuine and ours: a bad signature, an
+ * untrusted certificate, a payment we do not know. 401 UNVERIFIED (API.md); nothing is written.
+ */
+export class UnverifiedError extends UnauthorizedError {
+  override readonly name = 'UnverifiedError';
+  override readonly code = 'UNVERIFIED';
 }
 
 /** The caller is authenticated but may not do this. */

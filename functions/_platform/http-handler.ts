@@ -7,7 +7,7 @@ import { type FieldIssue, ValidationError } from './errors';
 import { middy } from './middy';
 import { logger, metrics } from './observability';
 import type { RouteDefinition } from './openapi';
-import { type InputLocation, toFieldIssues } from './validation';
+import { type InputLocation, parseJsonText, toFieldIssues } from './validation';
 
 type Parsed<S> = S extends z.core.$ZodType ? z.core.output<S> : undefined;
 
@@ -55,12 +55,7 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEvent['headers'] | null): Reco
 /** The request body as JSON, or undefined when there is none. Throws ValidationError when it is not JSON. */
 export const jsonBodyOf = (event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown => {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new ValidationError('request body is not valid JSON', [{ path: 'body', message: 'not valid JSON' }], { cause });
-  }
+  return parseJsonText(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body, 'request body');
 };
 
 /**

@@ -25,6 +25,8 @@ export interface RouteDefinition {
   params?: z.core.$ZodObject;
   query?: z.core.$ZodObject;
   body?: z.core.$ZodType;
+  /** The body's media type in the document; `application/json` unless the caller sends JSON as another (SNS: text/plain). */
+  bodyMediaType?: string;
   responses: Readonly<Record<number, ResponseSpec>>;
   /** Requires an `Idempotency-Key` header; a repeat with the same body gets the first answer (API.md). */
   idempotent?: boolean;
@@ -92,7 +94,7 @@ const operationOf = (route: RouteDefinition) => {
       ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
     ],
     ...(route.body && {
-      requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } } },
+      requestBody: { required: true, content: { [route.bodyMediaType ?? 'application/json']: { schema: toJsonSchema(route.body, 'input') } } },
     }),
     responses,
   };

@@ -3,10 +3,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { ValidationError } from './errors';
 import { middy } from './middy';
 import { logger, MetricUnit, metrics } from './observability';
-import { parseOrThrow } from './validation';
+import { parseJsonText, parseOrThrow } from './validation';
 
 /** Where a message came from, for handlers that need more than its parsed body. */
 export interface MessageContext {
@@ -20,15 +19,8 @@ export type MessageFn<S extends z.core.$ZodType> = (message: z.core.output<S>, s
 /** A Lambda handler for SQS event source mappings with `reportBatchItemFailures`. */
 export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-const parseBody = <S extends z.core.$ZodType>(schema: S, record: SQSRecord): z.core.output<S> => {
-  let json: unknown;
-  try {
-    json = JSON.parse(record.body);
-  } catch (cause) {
-    throw new ValidationError('message body is not valid JSON', [{ path: 'body', message: 'not valid JSON' }], { cause });
-  }
-  return parseOrThrow(schema, json, 'body');
-};
+const parseBody = <S extends z.core.$ZodType>(schema: S, record: SQSRecord): z.core.output<S> =>
+  parseOrThrow(schema, parseJsonText(record.body, 'message body'), 'body');
 
 /**
  * The SQS factory: Powertools BatchProcessor with partial batch responses. Each record's body is JSON-parsed and

@@ -15,6 +15,15 @@ export const toFieldIssues = (issues: readonly z.core.$ZodIssue[], location: Inp
     message: issue.message,
   }));
 
+/** `text` as JSON; throws ValidationError (`<what> is not valid JSON`, field `body`) when it is not JSON. */
+export const parseJsonText = (text: string, what: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new ValidationError(`${what} is not valid JSON`, [{ path: 'body', message: 'not valid JSON' }], { cause });
+  }
+};
+
 /**
  * Parses `input` with `schema` (zod classic or mini) and returns the output type.
  * Throws ValidationError listing every failing field, never just the first.

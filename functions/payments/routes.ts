@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { moneySchema } from '../_platform/money';
 import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
+import { snsMessageSchema } from '../_platform/sns-message';
 import { orderIdSchema, orderResponseSchema } from '../checkout/routes';
 
 export const paymentReturnRoute = defineRoute({
@@ -62,5 +63,29 @@ export const cancelOrderRoute = defineRoute({
   },
 });
 
+export const bkashWebhookRoute = defineRoute({
+  operationId: 'receiveBkashWebhook',
+  method: 'POST',
+  // A static resource per provider (not `/webhooks/{provider}`), so each capability adds its providers' webhooks
+  // without sharing one resource and one function.
+  path: '/webhooks/bkash',
+  summary: 'bKash IPN through Amazon SNS: the SNS signature is verified, a subscription confirmed, a notification checked with bKash',
+  // Public: SNS calls it; the signature is verified in code before anything changes.
+  auth: 'none',
+  // SNS posts this JSON as `text/plain; charset=UTF-8`; the handler parses the body whatever its content type.
+  body: snsMessageSchema,
+  bodyMediaType: 'text/plain',
+  responses: {
+    200: {
+      description: 'Confirmed (SubscriptionConfirmation) or handled (Notification): `recorded` is false for a duplicate or a late notification',
+      schema: z.object({ outcome: z.optional(z.enum(['approved', 'failed', 'pending'])), recorded: z.optional(z.boolean()), subscribed: z.optional(z.boolean()) }),
+    },
+    400: { description: 'VALIDATION_FAILED: not an SNS message, or not a bKash IPN inside it', schema: errorEnvelopeSchema },
+    401: { description: 'UNVERIFIED: bad signature, untrusted certificate or topic, or no payment of ours; nothing was changed', schema: errorEnvelopeSchema },
+    422: { description: 'AMOUNT_MISMATCH: the notified or the queried amount is not the payment\'s; nothing was changed', schema: errorEnvelopeSchema },
+    503: { description: 'PROVIDER_UNAVAILABLE `{ provider }`: the certificate or bKash could not be reached; SNS delivers again', schema: errorEnvelopeSchema },
+  },
+});
+
 /** Every route of the payments capability. */
-export const paymentsRoutes = [paymentReturnRoute, requestRefundRoute, cancelOrderRoute];
+export const paymentsRoutes = [paymentReturnRoute, bkashWebhookRoute, requestRefundRoute, cancelOrderRoute];

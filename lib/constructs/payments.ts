@@ -15,6 +15,7 @@ import { ServiceFunction } from './service-function';
 const RETRYABLE_ERRORS = ['ProviderRetryableError'];
 /** Gateways the payments capability speaks to (their adapters are in functions/payments/gateways/). */
 const PAYMENT_GATEWAYS = ['bkash', 'nagad'] as const;
+type PaymentGateway = (typeof PAYMENT_GATEWAYS)[number];
 
 /**
  * The payment saga: one Standard execution per payment attempt, named after it so a retried start cannot double it.
@@ -37,6 +38,7 @@ export class Payments extends Construct {
   readonly confirmFn: ServiceFunction;
   readonly compensateFn: ServiceFunction;
   readonly paymentReturnFn: ServiceFunction;
+  readonly bkashWebhookFn: ServiceFunction;
   readonly refundWorkflow: StateMachine;
   readonly settleRefundFn: ServiceFunction;
   readonly requestRefundFn: ServiceFunction;
@@ -46,15 +48,15 @@ export class Payments extends Construct {
     super(scope, id);
     const { config, data, api } = props;
     const stack = Stack.of(this);
-    const gatewayEnvironment = {
-      PAYMENT_GATEWAYS: PAYMENT_GATEWAYS.join(','),
-      PAYMENT_GATEWAY_SECRETS: stack.toJsonString(Object.fromEntries(PAYMENT_GATEWAYS.map((g) => [g, data.providerSecrets[g].secretArn]))),
-    };
-    /** A function that calls the gateways: their secrets, breaker state and audit trail. */
-    const withGateways = (fn: ServiceFunction) => {
+    const gatewayEnvironment = (gateways: readonly PaymentGateway[]) => ({
+      PAYMENT_GATEWAYS: gateways.join(','),
+      PAYMENT_GATEWAY_SECRETS: stack.toJsonString(Object.fromEntries(gateways.map((g) => [g, data.providerSecrets[g].secretArn]))),
+    });
+    /** A function that calls `gateways` (all by default): their secrets, breaker state and audit trail. */
+    const withGateways = (fn: ServiceFunction, gateways: readonly PaymentGateway[] = PAYMENT_GATEWAYS) => {
       fn.bindTable('INTEGRATION_STATE_TABLE', data.tables.integrationState, 'readWrite').bindTable('AUDIT_TABLE', data.tables.audit, 'readWrite');
-      for (const [name, value] of Object.entries(gatewayEnvironment)) fn.addEnvironment(name, value);
-      for (const gateway of PAYMENT_GATEWAYS) data.providerSecrets[gateway].grantRead(fn);
+      for (const [name, value] of Object.entries(gatewayEnvironment(gateways))) fn.addEnvironment(name, value);
+      for (const gateway of gateways) data.providerSecrets[gateway].grantRead(fn);
       return fn;
     };
 
@@ -164,11 +166,21 @@ export class Payments extends Construct {
 
     this.paymentReturnFn = withGateways(
       new ServiceFunction(this, 'PaymentReturnFn', {
-        config, capability: 'payments', handler: 'handle-payment-return', timeout: Duration.seconds(29), environment: gatewayEnvironment,
+        config, capability: 'payments', handler: 'handle-payment-return', timeout: Duration.seconds(29),
         description: 'GET /v1/payments/{paymentId}/return: verifies the result with the gateway, resumes the saga, sends the buyer to the store',
       }).bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite'),
     );
     api.addRoute({ method: 'GET', path: '/payments/{paymentId}/return', handler: this.paymentReturnFn, auth: 'none' });
+
+    // bKash's IPN: only the bKash gateway and its secret (the IPN settings are in it).
+    this.bkashWebhookFn = withGateways(
+      new ServiceFunction(this, 'BkashWebhookFn', {
+        config, capability: 'payments', handler: 'handle-bkash-webhook', timeout: Duration.seconds(29),
+        description: 'POST /v1/webhooks/bkash: verifies the SNS-signed IPN, checks the payment with bKash, records it and resumes the saga',
+      }).bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite'),
+      ['bkash'],
+    );
+    api.addRoute({ method: 'POST', path: '/webhooks/bkash', handler: this.bkashWebhookFn, auth: 'none' });
 
     this.settleRefundFn = withGateways(sagaStep('SettleRefundFn', 'settle-refund', 'Refund workflow: asks the gateway to refund (once) or about the refund, records the outcome, publishes refund.succeeded/failed'))
       .bindTable('ORDERS_TABLE', data.tables.orders, 'readWrite')
@@ -193,13 +205,13 @@ export class Payments extends Construct {
       .bindTable('CATALOG_TABLE', data.tables.catalog, 'readWrite')
       .bindTopicPublisher('EVENTS_TOPIC_ARN', data.eventsTopic);
     api.addRoute({ method: 'POST', path: '/orders/{orderId}/cancel', handler: this.cancelOrderFn, auth: 'apiKey' });
-    // The buyer's return refunds money a gateway took after the attempt had failed.
-    this.paymentReturnFn.addEnvironment('REFUND_STATE_MACHINE_ARN', this.refundWorkflow.stateMachineArn);
-    for (const fn of [this.requestRefundFn, this.cancelOrderFn, this.paymentReturnFn]) this.refundWorkflow.grantStartExecution(fn);
+    // The buyer's return and bKash's IPN refund money a gateway took after the attempt had failed.
+    for (const fn of [this.paymentReturnFn, this.bkashWebhookFn]) fn.addEnvironment('REFUND_STATE_MACHINE_ARN', this.refundWorkflow.stateMachineArn);
+    for (const fn of [this.requestRefundFn, this.cancelOrderFn, this.paymentReturnFn, this.bkashWebhookFn]) this.refundWorkflow.grantStartExecution(fn);
 
     // SendTaskSuccess for the functions that resume the saga. A policy of its own, not the role's default policy:
     // the state machine depends on the await function (it invokes it), and the function on its default policy.
-    for (const fn of [this.awaitResultFn, this.paymentReturnFn, this.cancelOrderFn]) {
+    for (const fn of [this.awaitResultFn, this.paymentReturnFn, this.bkashWebhookFn, this.cancelOrderFn]) {
       new Policy(this, `${fn.node.id}TaskResponse`, {
         statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] })],
       }).attachToRole(fn.serviceRole);

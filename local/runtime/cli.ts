@@ -99,7 +99,8 @@ const main = async (): Promise<void> => {
     process.stdout.write(`Synthesizing the ${options.env.name} app (CDK, esbuild bundles)…\n`);
     const cloudAssemblyDir = synthesize(options.env, path.join(PROJECT_ROOT, 'cdk.out'));
     const synthMs = Date.now() - begun;
-    simulators = await startSimulators({ firstPort: options.port + 100 });
+    const running = await startSimulators({ firstPort: options.port + 100 });
+    simulators = running;
     runtime = await startLocalRuntime({
       simulatorSecrets: Object.fromEntries(Object.entries(simulators).map(([provider, simulator]) => [provider, simulator.secret])),
       cloudAssemblyDir,
@@ -110,6 +111,9 @@ const main = async (): Promise<void> => {
       log: (line) => process.stdout.write(`${line}\n`),
     });
     const { endpoints } = runtime;
+    // bKash pushes its IPN through SNS: subscribe our webhook, as a merchant does once per deployment.
+    const ipn = await running.bkash.subscribeWebhook(`${endpoints.api.url}/webhooks/bkash`);
+    if (!ipn.confirmed) process.stdout.write(`bKash IPN subscription not confirmed (HTTP ${ipn.status}): bKash webhooks will not arrive\n`);
     const seeded = await seedDemoCatalog(endpoints.api.url, endpoints.apiKeys[0].value, LOCAL_CREDENTIALS);
     const shop = await startStorefront({ port: options.port + 200, apiUrl: endpoints.api.url, storeKey: endpoints.apiKeys[0].value });
     storefront = shop;

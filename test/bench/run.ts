@@ -10,6 +10,7 @@ import { readCloudAssembly, resourcesOfType } from '../../local/runtime/template
 import { startSimulators } from '../../local/simulators';
 import { buildBaseline, importTimeMs, median, sizeOf } from './bundles';
 import { benchCheckoutBaseline, benchCheckouts } from './checkout';
+import { benchSnsVerification } from './sns-verify';
 
 /**
  * The dev configuration with the store usage plan's throttle raised far above the load: the bench measures what the
@@ -73,6 +74,11 @@ const main = async () => {
       console.log(`${fn.name.padEnd(58)} ${kb(bytes).padStart(10)} ${ms.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(11)}${verdict}`);
     }
     console.log(`targets: ≤ ${kb(MAX_BUNDLE_BYTES)} per bundle, load ≤ ${MAX_IMPORT_RATIO}× baseline`);
+
+    const sns = await benchSnsVerification();
+    console.log(`\nSNS webhook verification (bKash IPN), in process, certificate cached, ${sns.messages} messages each`);
+    console.log(`  baseline (JSON.parse + the route schema): ${sns.baselineUs.toFixed(1)} µs/message`);
+    console.log(`  + RSA signature check: v1 (SHA1) ${sns.verifyUs.v1.toFixed(1)} µs, v2 (SHA256) ${sns.verifyUs.v2.toFixed(1)} µs per message`);
 
     const simulators = await startSimulators();
     const startBegun = Date.now();

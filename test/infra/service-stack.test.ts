@@ -63,6 +63,16 @@ describe('functions', () => {
     expect(actions).not.toContain('secretsmanager:GetSecretValue');
   });
 
+  it('let the bKash webhook read the bKash secret only, and resume the saga', () => {
+    const policies = Object.entries(dev.service.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('PaymentsBkashWebhookFn'));
+    const statements = policies.flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    const secretReads = statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(secretReads.map((s) => s.Resource)).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/BkashSecret/) }]);
+    expect(statements.flatMap((s) => [s.Action].flat())).toContain('states:SendTaskSuccess');
+    const [, fn] = functions.find(([id]) => id.startsWith('PaymentsBkashWebhookFn'))!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({ PAYMENT_GATEWAYS: 'bkash' });
+  });
+
   it('feed both event queues to their consumers in batches with partial failures', () => {
     dev.service.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     dev.service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

@@ -21,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
     secretsFile: path.join(work, 'secrets.json'),
     log: (line) => lines.push(line),
   });
+  // bKash pushes its IPN through SNS: subscribe our webhook, as a merchant does once per deployment.
+  await simulators.bkash.subscribeWebhook(`${runtime.endpoints.api.url}/webhooks/bkash`);
   const endpointsFile = path.join(work, 'endpoints.json');
   const simulatorUrls = Object.fromEntries(Object.entries(simulators).map(([provider, simulator]) => [provider, simulator.url]));
   writeFileSync(endpointsFile, JSON.stringify({ ...runtime.endpoints, simulators: simulatorUrls }));

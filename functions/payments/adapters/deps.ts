@@ -11,8 +11,10 @@ import type { PaymentReturnDeps } from '../domain/accept-payment-return';
 import { systemIds } from '../../_platform/ids';
 import type { CancelOrderDeps } from '../domain/cancel-order';
 import type { PaymentSagaDeps } from '../domain/deps';
+import type { VerifiedResultDeps } from '../domain/record-verified-result';
 import type { RequestRefundDeps } from '../domain/request-refund';
 import type { SettleRefundDeps } from '../domain/settle-refund';
+import type { GatewayRegistry } from '../gateways/registry';
 import { gatewayRegistryFromConfig } from './gateways';
 import { dynamoPaymentAttempts, dynamoPaymentResolutions } from './payment-attempts.dynamo';
 import { sfnRefundWorkflow } from './refund-workflow.sfn';
@@ -27,11 +29,10 @@ export const awaitResultDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'saga' | '
 };
 
 /**
- * What the buyer's return needs, from ORDERS_TABLE, REFUND_STATE_MACHINE_ARN (late money is refunded) and the
- * gateway settings (env). The gateways use the resilient
- * client's own retries here: the buyer is waiting, and only safe calls (status queries) are made.
+ * What verifying a claimed result needs, from ORDERS_TABLE, REFUND_STATE_MACHINE_ARN (money taken after an attempt
+ * failed is refunded) and the given gateways.
  */
-export const paymentReturnDeps = (): PaymentReturnDeps => {
+export const verifiedResultDeps = (gateways: GatewayRegistry): VerifiedResultDeps => {
   const { ORDERS_TABLE, REFUND_STATE_MACHINE_ARN } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty(), REFUND_STATE_MACHINE_ARN: nonEmpty() }));
   const documents = documentClient();
   return {
@@ -40,10 +41,16 @@ export const paymentReturnDeps = (): PaymentReturnDeps => {
     attempts: dynamoPaymentAttempts(documents, ORDERS_TABLE),
     resolutions: dynamoPaymentResolutions(documents, ORDERS_TABLE),
     saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)),
-    gateways: gatewayRegistryFromConfig(),
+    gateways,
     clock: systemClock,
   };
 };
+
+/**
+ * What the buyer's return needs, from ORDERS_TABLE and the gateway settings (env). The gateways use the resilient
+ * client's own retries here: the buyer is waiting, and only safe calls (status queries) are made.
+ */
+export const paymentReturnDeps = (): PaymentReturnDeps => verifiedResultDeps(gatewayRegistryFromConfig());
 
 // One factory per saga step, each building only what its step uses, so a step's bundle carries only those clients
 // and adapters. Gateway calls are made once per invocation (`maxRetries: 0`): the state machine owns retries, so they

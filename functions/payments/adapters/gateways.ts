@@ -5,6 +5,7 @@ import { loadConfig } from '../../_platform/config';
 import { documentClient } from '../../_platform/document-client';
 import { dynamoAuditLog } from '../../_platform/audit-log.dynamo';
 import { dynamoCircuitBreakerStore } from '../../_platform/circuit-breaker-store.dynamo';
+import type { HttpClient } from '../../_platform/http-client';
 import { createHttpClient } from '../../_platform/resilient-http-client';
 import type { GatewayId } from '../domain/ports';
 import { GATEWAY_IDS, type GatewayRegistry, paymentGatewayRegistry } from '../gateways/registry';
@@ -45,12 +46,21 @@ export interface GatewayWiring {
   readonly maxRetries?: number;
 }
 
+/** The gateways of this deployment, with the client and secrets they use (a webhook verifier shares both). */
+export interface GatewayAccess {
+  readonly registry: GatewayRegistry;
+  /** The resilient client: breaker state in INTEGRATION_STATE_TABLE, audit records in AUDIT_TABLE. */
+  readonly http: HttpClient;
+  /** A gateway's secret as JSON, cached for SECRET_MAX_AGE_MS. */
+  readonly secretOf: (gateway: GatewayId) => Promise<unknown>;
+}
+
 /**
  * The payment gateways of this deployment, each behind the resilient client (breaker state in
  * INTEGRATION_STATE_TABLE, audit records in AUDIT_TABLE) with its bKash-style tokens cached across instances.
  * Call once per cold start; nothing is fetched until a gateway is used.
  */
-export const gatewayRegistryFromConfig = (wiring: GatewayWiring = {}): GatewayRegistry => {
+export const gatewayAccessFromConfig = (wiring: GatewayWiring = {}): GatewayAccess => {
   const config = loadConfig(gatewayConfigSchema());
   const enabled = config.PAYMENT_GATEWAYS.filter((id): id is GatewayId => (GATEWAY_IDS as string[]).includes(id));
   const http = createHttpClient({
@@ -59,14 +69,14 @@ export const gatewayRegistryFromConfig = (wiring: GatewayWiring = {}): GatewayRe
     maxRetries: wiring.maxRetries,
   });
   const secretValue = cachedJsonSecrets();
-  return paymentGatewayRegistry({
-    enabled,
-    http,
-    tokens: dynamoTokenCache(documentClient(), config.INTEGRATION_STATE_TABLE),
-    secretOf: async (gateway) => {
-      const arn = config.PAYMENT_GATEWAY_SECRETS[gateway];
-      if (!arn) throw new Error(`no secret configured for the ${gateway} gateway (PAYMENT_GATEWAY_SECRETS)`);
-      return secretValue(arn);
-    },
-  });
+  const secretOf = async (gateway: GatewayId): Promise<unknown> => {
+    const arn = config.PAYMENT_GATEWAY_SECRETS[gateway];
+    if (!arn) throw new Error(`no secret configured for the ${gateway} gateway (PAYMENT_GATEWAY_SECRETS)`);
+    return secretValue(arn);
+  };
+  const registry = paymentGatewayRegistry({ enabled, http, tokens: dynamoTokenCache(documentClient(), config.INTEGRATION_STATE_TABLE), secretOf });
+  return { registry, http, secretOf };
 };
+
+/** The payment gateways of this deployment (gatewayAccessFromConfig without the client and secrets). */
+export const gatewayRegistryFromConfig = (wiring: GatewayWiring = {}): GatewayRegistry => gatewayAccessFromConfig(wiring).registry;

@@ -1,4 +1,4 @@
-import { ConflictError, RuleViolationError, UnauthorizedError } from '../../_platform/errors';
+import { ConflictError, RuleViolationError } from '../../_platform/errors';
 import type { Money } from '../../_platform/money';
 import { errorNameOf, type PaymentFailureCode } from './model';
 
@@ -6,15 +6,6 @@ import { errorNameOf, type PaymentFailureCode } from './model';
 export class ConcurrentUpdateError extends ConflictError {
   override readonly name = 'ConcurrentUpdateError';
   override readonly code = 'CONCURRENT_UPDATE';
-}
-
-/** A buyer's return we cannot tie to a payment of ours (unknown payment, foreign gateway reference): 401, nothing written. */
-export class UnverifiedReturnError extends UnauthorizedError {
-  constructor(message: string) {
-    super(message);
-    // UnauthorizedError fixes its code's type to UNAUTHORIZED; the envelope shows this one's own code (API.md).
-    Object.defineProperty(this, 'code', { value: 'UNVERIFIED' });
-  }
 }
 
 /** The gateway reports another amount than the attempt's: 422 AMOUNT_MISMATCH, nothing written. */

@@ -38,13 +38,20 @@ const SENSITIVE_FIELDS = ['password', 'app_secret', 'authorization', 'id_token',
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
-/** The bKash provider secret: `baseUrl` is the host (`https://tokenized.sandbox.bka.sh`), without the version path. */
+/**
+ * The bKash provider secret: `baseUrl` is the host (`https://tokenized.sandbox.bka.sh`), without the version path.
+ * The IPN (webhook) settings are optional: `ipnTopicArn` pins the SNS topic bKash publishes on (unset: any topic
+ * signed by SNS); `ipnCertificateOrigin` names a local simulator's origin whose signing certificate is trusted
+ * besides AWS's (honoured only for a loopback origin: functions/_platform/sns-message.ts).
+ */
 export const bkashConfig = z.object({
   baseUrl: z.url(),
   username: nonEmpty(),
   password: nonEmpty(),
   appKey: nonEmpty(),
   appSecret: nonEmpty(),
+  ipnTopicArn: z.optional(nonEmpty()),
+  ipnCertificateOrigin: z.optional(z.url()),
 });
 export type BkashConfig = z.output<typeof bkashConfig>;
 

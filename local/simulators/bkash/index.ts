@@ -1,10 +1,19 @@
 /**
  * A local bKash Tokenized Checkout: the protocol paths of payments.md §7 "bKash Tokenized", a payer page a person can
- * click, and the simulator control API of ../contracts.ts. Plain node:http, all state in memory.
+ * click, the SNS-style IPN (./ipn.ts) and the simulator control API of ../contracts.ts, plus:
+ *   POST /__control/webhook {"url"}                          → 200 {status, confirmed}: subscribe a merchant endpoint to the IPN
+ *   POST /__control/ipn {"paymentID", "forge"?, "overrides"?} → 200 {deliveries}: send a payment's IPN now (409 when
+ *        no endpoint is subscribed); `forge: true` breaks the signature, `overrides` (amount, transactionReference,
+ *        trxID) change fields, signed correctly.
+ * After each execute that completes a payment the IPN goes out by itself (twice under `duplicate-callback`, which
+ * the buyer's redirect cannot show on its own; `lose-callback` loses only the browser's redirect, not the IPN).
+ * Plain node:http, all state in memory.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BuyerAction, PaymentSimulator, SimulatorMode, SimulatorScenario } from '../contracts';
+import { BkashIpnEmitter, CERTIFICATE_PATH, CONFIRM_PATH, type IpnOverrides, IPN_TOPIC_ARN } from './ipn';
 import { BkashModel, type Reply, SIMULATOR_CREDENTIALS, SimulatorError, UNAUTHORIZED } from './model';
 import { errorPage, lostCallbackPage, payerPage } from './payer-page';
 import { Scenario } from './scenario';
@@ -32,6 +41,12 @@ interface Endpoint {
   readonly auth: 'merchant' | 'token';
   readonly movesMoney: boolean;
   readonly handle: (headers: Headers, body: Body) => Reply;
+}
+
+/** The bKash simulator: a payment simulator that also pushes IPNs to a subscribed merchant endpoint. */
+export interface BkashSimulator extends PaymentSimulator {
+  /** Subscribes `url` (our POST /v1/webhooks/bkash) to the IPN; resolves once the endpoint answered the confirmation. */
+  subscribeWebhook(url: string): Promise<{ status: number; confirmed: boolean }>;
 }
 
 class BadRequest extends Error {}
@@ -65,12 +80,13 @@ const succeeded = (reply: Reply): boolean =>
  * Starts the bKash simulator. `secret` holds the credentials it accepts in the adapter's config shape
  * (`{ baseUrl, username, password, appKey, appSecret }`); the payer page is `GET /checkout/{paymentID}`.
  */
-export async function startBkashSimulator(options: BkashSimulatorOptions = {}): Promise<PaymentSimulator> {
+export async function startBkashSimulator(options: BkashSimulatorOptions = {}): Promise<BkashSimulator> {
   const host = options.host ?? '127.0.0.1';
   const model = new BkashModel();
   const scenario = new Scenario();
   const timers = new Set<NodeJS.Timeout>();
   let url = '';
+  const ipn = new BkashIpnEmitter(() => url, MERCHANT_NAME);
 
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -114,9 +130,19 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
     if (!body) return sendJson(res, 200, { statusCode: '2025', statusMessage: 'Invalid request body' });
     if (endpoint.auth === 'token' && !model.authorized(req.headers)) return sendJson(res, UNAUTHORIZED.status, UNAUTHORIZED.body);
     const reply = endpoint.handle(req.headers, body);
+    const completed = endpoint.movesMoney && succeeded(reply) && reply.body.transactionStatus === 'Completed' ? model.payment(String(reply.body.paymentID)) : undefined;
+    if (completed) ipn.notifyLater(completed, scenario.is('duplicate-callback') ? 2 : 1);
     // Applied now, answered late: the caller cannot know the outcome without asking.
     if (endpoint.movesMoney && succeeded(reply) && scenario.take('timeout-then-complete')) await wait(scenario.delayMs);
     sendJson(res, reply.status, reply.body);
+  };
+
+  /** What SNS itself serves: the signing certificate and the subscribe URL. */
+  const sns = (path: string, req: IncomingMessage, res: ServerResponse): void => {
+    if (path === CERTIFICATE_PATH) return send(res, 200, ipn.certificatePem, { 'content-type': 'application/x-x509-ca-cert' });
+    const confirmed = ipn.confirm(new URL(req.url ?? '/', 'http://simulator').searchParams.get('Token'));
+    if (!confirmed) return send(res, 404, '<ErrorResponse><Error><Code>NotFound</Code></Error></ErrorResponse>', { 'content-type': 'text/xml' });
+    send(res, 200, `<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>${IPN_TOPIC_ARN}:${randomUUID()}</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>`, { 'content-type': 'text/xml' });
   };
 
   const payerPageRoute = async (paymentID: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -131,7 +157,7 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
   };
 
   const control = async (path: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method === 'GET' && path === '/__control/state') return sendJson(res, 200, { scenario: scenario.describe(), ...model.snapshot() });
+    if (req.method === 'GET' && path === '/__control/state') return sendJson(res, 200, { scenario: scenario.describe(), ...model.snapshot(), ipn: ipn.snapshot() });
     if (req.method !== 'POST') return sendJson(res, 405, { message: 'Method Not Allowed' });
     const body = parseJsonObject(await readBody(req));
     if (!body) throw new BadRequest('body must be a JSON object');
@@ -142,6 +168,17 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
     if (path === '/__control/scenario') {
       simulator.setScenario(body);
       return send(res, 204, '', {});
+    }
+    if (path === '/__control/webhook') {
+      if (typeof body.url !== 'string' || !URL.canParse(body.url)) throw new BadRequest('url must be an absolute URL');
+      return sendJson(res, 200, await ipn.subscribe(body.url));
+    }
+    if (path === '/__control/ipn') {
+      const payment = typeof body.paymentID === 'string' ? model.payment(body.paymentID) : undefined;
+      if (!payment) throw new SimulatorError(404, `no payment ${String(body.paymentID)}`);
+      const deliveries = await ipn.notify(payment, { forge: body.forge === true, overrides: (body.overrides ?? {}) as IpnOverrides });
+      if (!deliveries) throw new SimulatorError(409, 'no confirmed IPN subscription: POST /__control/webhook first');
+      return sendJson(res, 200, { deliveries });
     }
     const buyer = /^\/__control\/buyer\/([^/]+)$/.exec(path);
     if (buyer?.[1]) {
@@ -160,6 +197,7 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
       const page = /^\/checkout\/([^/]+)$/.exec(path);
       if (page?.[1] && (req.method === 'GET' || req.method === 'POST')) return await payerPageRoute(decodeURIComponent(page[1]), req, res);
       if (path.startsWith('/__control/')) return await control(path, req, res);
+      if (req.method === 'GET' && (path === CERTIFICATE_PATH || path === CONFIRM_PATH)) return sns(path, req, res);
       sendJson(res, 404, { message: 'Not Found' });
     } catch (error) {
       if (error instanceof SimulatorError) return sendJson(res, error.status, { message: error.message });
@@ -184,7 +222,8 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
 
   const simulator = {
     url,
-    secret: { baseUrl: url, ...SIMULATOR_CREDENTIALS },
+    // The IPN settings make the merchant trust this simulator's SNS certificate (a loopback origin only).
+    secret: { baseUrl: url, ...SIMULATOR_CREDENTIALS, ipnTopicArn: IPN_TOPIC_ARN, ipnCertificateOrigin: url },
     setScenario(input: Record<string, unknown>): void {
       const { mode, delayMs, times } = input;
       if (!MODES.includes(mode as SimulatorMode)) throw new BadRequest(`mode must be one of ${MODES.join(', ')}`);
@@ -199,6 +238,7 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
     resetNow(): void {
       model.reset();
       scenario.reset();
+      ipn.reset();
     },
     async scenario(next: SimulatorScenario): Promise<void> {
       simulator.setScenario({ ...next });
@@ -209,13 +249,16 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
     async buyer(gatewayReference: string, action: BuyerAction): Promise<{ redirectUrl: string | null }> {
       return { redirectUrl: act(gatewayReference, action) };
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
+    subscribeWebhook: (endpoint: string) => ipn.subscribe(endpoint),
+    stop: async () => {
+      await ipn.settled();
+      await new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
   return simulator;
 }

@@ -18,7 +18,7 @@ export const TOKEN_LIFETIME_SECONDS = 3600;
 /** [weak] bKash's session lifetime is not published ("minutes"); the simulator lets a payment wait 15 minutes. */
 const PAYMENT_LIFETIME_MS = 15 * 60_000;
 /** The wallet the simulated buyer pays from. */
-const BUYER_WALLET = '01770618575';
+export const BUYER_WALLET = '01770618575';
 
 const MESSAGES: Readonly<Record<string, string>> = {
   '0000': 'Successful',

@@ -9,6 +9,7 @@ import {
   RequestInProgressError,
   RuleViolationError,
   UnauthorizedError,
+  UnverifiedError,
   ValidationError,
 } from '../../../../functions/_platform/errors';
 import { platformEnv, setEnv } from '../../../support/env';
@@ -22,6 +23,7 @@ describe('the error → status table', () => {
   it.each([
     ['ValidationError', new ValidationError('bad', [{ path: 'body.sku', message: 'required' }]), 400, 'VALIDATION_FAILED'],
     ['UnauthorizedError', new UnauthorizedError('who are you'), 401, 'UNAUTHORIZED'],
+    ['UnverifiedError', new UnverifiedError('bad signature'), 401, 'UNVERIFIED'],
     ['ForbiddenError', new ForbiddenError('not yours'), 403, 'FORBIDDEN'],
     ['NotFoundError', new NotFoundError('no order'), 404, 'NOT_FOUND'],
     ['ConflictError', new ConflictError('already paid'), 409, 'CONFLICT'],

@@ -7,6 +7,7 @@ import * as errors from '../../../../functions/_platform/errors';
 const ERROR_CLASSES = [
   'ValidationError',
   'UnauthorizedError',
+  'UnverifiedError',
   'ForbiddenError',
   'NotFoundError',
   'ConflictError',

@@ -1,10 +1,10 @@
-import { ConflictError, ProviderIndeterminateError, ProviderRetryableError, ProviderTerminalError, ValidationError } from '../../../../../functions/_platform/errors';
+import { ConflictError, ProviderIndeterminateError, ProviderRetryableError, ProviderTerminalError, UnverifiedError, ValidationError } from '../../../../../functions/_platform/errors';
 import { acceptPaymentReturn } from '../../../../../functions/payments/domain/accept-payment-return';
 import { awaitAndResume } from '../../../../../functions/payments/domain/await-payment-result';
 import { capturePayment } from '../../../../../functions/payments/domain/capture-payment';
 import { compensatePayment } from '../../../../../functions/payments/domain/compensate-payment';
 import { confirmPayment } from '../../../../../functions/payments/domain/confirm-payment';
-import { AmountMismatchError, UnverifiedReturnError } from '../../../../../functions/payments/domain/errors';
+import { AmountMismatchError } from '../../../../../functions/payments/domain/errors';
 import { failureCodeOf } from '../../../../../functions/payments/domain/model';
 import { queryGatewayAfterTimeout } from '../../../../../functions/payments/domain/query-gateway-after-timeout';
 import { AMOUNT, PAYMENT_ID, ref, sagaInput, sagaWorld } from './saga-fakes';
@@ -61,13 +61,13 @@ describe('the buyer returns from the gateway (acceptPaymentReturn)', () => {
     ['an unknown payment id', { paymentId: 'pay_01JD5Q7Y2X3W4V5U6T7S8R9Q0Z_1', query: { paymentID: 'TR-1' } }],
     ['a payment id we never make', { paymentId: 'not-ours', query: { paymentID: 'TR-1' } }],
     ['a foreign gateway reference', { paymentId: PAYMENT_ID, query: { paymentID: 'TR-OTHER' } }],
-  ])('refuses %s with UnverifiedReturnError (401), asking and writing nothing', async (_case, cmd) => {
+  ])('refuses %s with UnverifiedError (401), asking and writing nothing', async (_case, cmd) => {
     const { deps, attempts, gateway } = sagaWorld();
     const writes = attempts.saved.length;
 
     const refusal = acceptPaymentReturn(deps, cmd);
 
-    await expect(refusal).rejects.toBeInstanceOf(UnverifiedReturnError);
+    await expect(refusal).rejects.toBeInstanceOf(UnverifiedError);
     await expect(refusal).rejects.toMatchObject({ code: 'UNVERIFIED' });
     expect(gateway.calls).toEqual([]);
     expect(attempts.saved).toHaveLength(writes);
