@@ -6,7 +6,7 @@ import { environmentConfig } from '../../lib/config/environments';
 import { LOCAL_CREDENTIALS, LocalRuntime, startLocalRuntime } from './runtime';
 import { seedDemoCatalog } from '../demo/seed-catalog';
 import type { ProviderSimulator } from '../simulators/contracts';
-import { SIMULATED_PROVIDERS, startSimulators } from '../simulators';
+import { pointCarrierWebhooksAt, SIMULATED_PROVIDERS, startSimulators } from '../simulators';
 import { startStorefront } from '../web/storefront';
 import { synthesize } from './synth';
 import { LocalRuntimeError } from './template';
@@ -110,6 +110,7 @@ const main = async (): Promise<void> => {
       log: (line) => process.stdout.write(`${line}\n`),
     });
     const { endpoints } = runtime;
+    await pointCarrierWebhooksAt(simulators, endpoints.api.url);
     const seeded = await seedDemoCatalog(endpoints.api.url, endpoints.apiKeys[0].value, LOCAL_CREDENTIALS);
     const shop = await startStorefront({ port: options.port + 200, apiUrl: endpoints.api.url, storeKey: endpoints.apiKeys[0].value });
     storefront = shop;

@@ -79,6 +79,9 @@ const pick = (rates: z.output<typeof rate>[], level: RateRequest['serviceLevel']
 
 const signatureOf = (secret: string, body: string): string => `hmac-sha256-hex=${createHmac('sha256', Buffer.from(secret.normalize('NFKD'), 'utf8')).update(body, 'utf8').digest('hex')}`;
 
+/** Where the carrier delivers (known without its credentials). */
+export const easypostServes: Carrier['serves'] = () => true;
+
 /** The EasyPost Carrier. */
 export const createEasyPostCarrier = (config: EasyPostConfig, http: HttpClient, clock: Clock = systemClock): Carrier => {
   const headers = { authorization: `Basic ${Buffer.from(`${config.apiKey}:`).toString('base64')}` };
@@ -147,7 +150,7 @@ export const createEasyPostCarrier = (config: EasyPostConfig, http: HttpClient, 
 
   return {
     id: CARRIER,
-    serves: () => true,
+    serves: easypostServes,
 
     async quote(request, options) {
       const created = await createShipment(request, options);

@@ -75,6 +75,9 @@ const isDuplicate = (message: string | undefined): boolean => /client_order_code
 
 const day = (iso: string | undefined): string | undefined => (iso && !Number.isNaN(Date.parse(iso)) ? new Date(iso).toISOString().slice(0, 10) : undefined);
 
+/** Where the carrier delivers (known without its credentials). */
+export const ghnServes: Carrier['serves'] = (country) => country === 'VN';
+
 /** The GHN Carrier. */
 export const createGhnCarrier = (config: GhnConfig, http: HttpClient, clock: Clock = systemClock): Carrier => {
   const headers = { token: config.token, shopid: config.shopId };
@@ -122,7 +125,7 @@ export const createGhnCarrier = (config: GhnConfig, http: HttpClient, clock: Clo
 
   return {
     id: CARRIER,
-    serves: (country) => country === 'VN',
+    serves: ghnServes,
 
     async quote(request, options) {
       // [weak] addresses by name (as some integrations send them) instead of GHN's district/ward ids: no master-data lookup yet.

@@ -94,6 +94,9 @@ const sameSecret = (given: string | undefined, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
+/** Where the carrier delivers (known without its credentials). */
+export const pathaoServes: Carrier['serves'] = (country) => country === 'BD';
+
 /** The Pathao Carrier; its tokens live in `tokens` (shared by every instance in production). */
 export const createPathaoCarrier = (config: PathaoConfig, http: HttpClient, tokens: TokenCache, clock: Clock = systemClock): Carrier => {
   let cityIds: Map<string, number> | undefined;
@@ -170,7 +173,7 @@ export const createPathaoCarrier = (config: PathaoConfig, http: HttpClient, toke
 
   return {
     id: CARRIER,
-    serves: (country) => country === 'BD',
+    serves: pathaoServes,
 
     async quote(request, options) {
       const response = await send({

@@ -62,6 +62,9 @@ const sameToken = (header: string | undefined, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
+/** Where the carrier delivers (known without its credentials). */
+export const steadfastServes: Carrier['serves'] = (country, serviceLevel) => country === 'BD' && serviceLevel === 'standard';
+
 /** The Steadfast Carrier. */
 export const createSteadfastCarrier = (config: SteadfastConfig, http: HttpClient, clock: Clock = systemClock): Carrier => {
   const headers = { 'api-key': config.apiKey, 'secret-key': config.secretKey };
@@ -95,7 +98,7 @@ export const createSteadfastCarrier = (config: SteadfastConfig, http: HttpClient
 
   return {
     id: CARRIER,
-    serves: (country, serviceLevel) => country === 'BD' && serviceLevel === 'standard',
+    serves: steadfastServes,
 
     async quote(request) {
       const area = inDhaka(request.destination.city) ? 'dhaka' : 'outside';

@@ -1,6 +1,6 @@
 import { RuleViolationError } from '../../_platform/errors';
 import type { ShippingDeps } from './deps';
-import { type CarrierPreference, defaultPreferences, type SellerCarrierPreferences } from './model';
+import { type CarrierPreference, defaultPreferences, isApiCarrier, type SellerCarrierPreferences } from './model';
 
 /** The seller's carrier preferences, or the default ones when the seller set none (`isDefault`). */
 export const getCarrierPreferences = async (
@@ -16,11 +16,11 @@ export const getCarrierPreferences = async (
  * adapter here (a legacy carrier without an API is configured as `csv`).
  */
 export const setCarrierPreferences = async (
-  deps: Pick<ShippingDeps, 'preferences' | 'carriers' | 'clock'>,
+  deps: Pick<ShippingDeps, 'preferences' | 'clock'>,
   sellerId: string,
   carriers: CarrierPreference[],
 ): Promise<SellerCarrierPreferences> => {
-  const unknown = carriers.filter((each) => each.integration === 'api' && !deps.carriers.get(each.carrier)).map((each) => each.carrier);
+  const unknown = carriers.filter((each) => each.integration === 'api' && !isApiCarrier(each.carrier)).map((each) => each.carrier);
   if (unknown.length > 0) {
     throw new RuleViolationError('UNKNOWN_CARRIER', `no API adapter for ${unknown.join(', ')}; configure a legacy carrier as csv`, { carriers: unknown });
   }
