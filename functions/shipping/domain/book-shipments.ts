@@ -1,5 +1,4 @@
 import {
-  NotFoundError,
   ProviderIndeterminateError,
   ProviderRetryableError,
   ProviderTerminalError,
@@ -7,9 +6,8 @@ import {
 } from '../../_platform/errors';
 import { money } from '../../_platform/money';
 import { logger } from '../../_platform/observability';
-import { InvalidOrderTransitionError, type Order, startFulfilment } from '../../checkout/domain/order';
+import type { Order } from '../../checkout/domain/order';
 import { optimisticUpdate } from '../../payments/domain/optimistic-update';
-import { updateOrder } from '../../payments/domain/update-order';
 import { type ShippingDeps, servesWith } from './deps';
 import {
   type BookedShipment,
@@ -146,12 +144,17 @@ const itemsBySeller = (order: Order): Array<[string, Order['items']]> => {
  * (failover in bookAtCarriers), with the parcel's weight and size computed from the items. Idempotent per order:
  * each shipment is claimed by a conditional write under an id derived from the order, so a redelivered event finds
  * the booking instead of making another; `shipment.created` is (re)published for every booked shipment with an id
- * derived from it. The order becomes `fulfilling`. Throws NotFoundError without an order, RuleViolationError
- * NO_ELIGIBLE_CARRIER when no carrier serves the destination.
+ * derived from it. The order stays `paid` until a carrier has the parcel (then `shipped`, see applyTracking). Books
+ * nothing for an unknown or unpaid order. Throws RuleViolationError NO_ELIGIBLE_CARRIER when no carrier serves the
+ * destination.
  */
 export const bookShipments = async (deps: BookingDeps, orderId: string): Promise<BookedShipment[]> => {
   const details = await deps.orders.get(orderId);
-  if (!details) throw new NotFoundError(`order ${orderId} not found`);
+  if (!details) {
+    // The saga writes the order before it publishes order.paid: an unknown order is not ours to ship (or was purged).
+    logger.warn('order.paid for an unknown order; nothing booked', { orderId });
+    return [];
+  }
   const { order } = details;
   if (NOT_SHIPPABLE.has(order.status)) {
     logger.info('order not shippable; no shipment booked', { orderId, status: order.status });
@@ -190,12 +193,6 @@ export const bookShipments = async (deps: BookingDeps, orderId: string): Promise
     }
     await publishShipmentEvent(deps.events, deps.clock.now(), 'shipment.created', `${shipment.shipmentId}_created`, shipment);
     booked.push(shipment);
-  }
-  try {
-    const at = deps.clock.now().toISOString();
-    await updateOrder(deps.orders, orderId, (current) => (current.status === 'paid' ? startFulfilment(current, { at }) : current));
-  } catch (error) {
-    if (!(error instanceof InvalidOrderTransitionError)) throw error;
   }
   return booked;
 };
