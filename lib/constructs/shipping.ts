@@ -1,4 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { API_CARRIER_IDS } from '../../functions/shipping/domain/model';
 import type { CapabilityProps } from './capability';
@@ -18,6 +20,7 @@ export class Shipping extends Construct {
   readonly webhookFn: ServiceFunction;
   readonly manifestFn: ServiceFunction;
   readonly importFn: ServiceFunction;
+  readonly pollFn: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: CapabilityProps) {
     super(scope, id);
@@ -89,5 +92,17 @@ export class Shipping extends Construct {
       timeout: Duration.seconds(60),
     }));
     api.addRoute({ method: 'POST', path: '/shipping/tracking-imports/{carrier}', handler: this.importFn, auth: 'iam' });
+
+    // Backfill for lost webhooks: every open shipment of the last two weeks, tracked at its carrier.
+    this.pollFn = withShipments(new ServiceFunction(this, 'PollTrackingFn', {
+      config, capability: 'shipping', handler: 'poll-tracking',
+      description: 'Every 30 minutes: tracks open shipments at their carriers (lost webhooks)',
+      timeout: Duration.minutes(5),
+    }));
+    new Rule(this, 'PollTrackingSchedule', {
+      description: 'Polls carriers for open shipments (backfill for lost webhooks)',
+      schedule: Schedule.rate(Duration.minutes(30)),
+      targets: [new LambdaFunction(this.pollFn, { retryAttempts: 0 })],
+    });
   }
 }

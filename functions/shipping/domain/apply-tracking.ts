@@ -10,20 +10,23 @@ import { applyTrackingUpdate, type TrackingOutcome, type TrackingUpdate } from '
 /** Statuses that mean the carrier has the parcel: the order is shipped. */
 const WITH_CARRIER: ReadonlySet<ShipmentStatus> = new Set(['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed', 'returning', 'exception']);
 
-/** Moves the order along with its shipments: shipped once a carrier has a parcel, delivered once every parcel is. */
+/**
+ * Moves the order along with its shipments: shipped once a carrier has a parcel, delivered once every parcel is (a
+ * parcel reported delivered straight away ships the order first). Each move is its own conditional write, as the
+ * order repository writes one transition at a time.
+ */
 const syncOrder = async (deps: Pick<ShippingDeps, 'orders' | 'shipments' | 'clock'>, shipment: BookedShipment): Promise<void> => {
   const at = deps.clock.now().toISOString();
-  let transition: ((order: Order) => Order) | undefined;
-  if (WITH_CARRIER.has(shipment.status)) transition = (order) => markShipped(order, { at });
+  const moves: Array<(order: Order) => Order> = [];
+  if (WITH_CARRIER.has(shipment.status)) moves.push((order) => markShipped(order, { at }));
   if (shipment.status === 'delivered') {
     const all = await deps.shipments.listByOrder(shipment.orderId);
     if (all.every((each) => each.shipmentId === shipment.shipmentId || each.status === 'delivered')) {
-      transition = (order) => markDelivered(markShipped(order, { at }), { at });
+      moves.push((order) => markShipped(order, { at }), (order) => markDelivered(order, { at }));
     }
   }
-  if (!transition) return;
   try {
-    await updateOrder(deps.orders, shipment.orderId, transition);
+    for (const move of moves) await updateOrder(deps.orders, shipment.orderId, move);
   } catch (error) {
     // A refunded or cancelled order keeps its status; the shipment still records what the carrier says.
     if (!(error instanceof InvalidOrderTransitionError)) throw error;

@@ -7,7 +7,8 @@ import type { CommonSimulatorMode, ProviderSimulator, SimulatorScenario } from '
  * What the four carrier simulators (GHN, Pathao, Steadfast, EasyPost) share: the HTTP plumbing, the fault scenarios,
  * the parcels and their progress, the webhook sender and the control API of local/simulators/contracts.ts plus:
  *   POST /__control/webhook                        {"url": string}       → 204: where the carrier sends webhooks (its portal setting)
- *   POST /__control/shipments/{trackingNumber}/advance {"status"?: string} → 200 {parcel, webhook: {status} | null}
+ *   POST /__control/shipments/{trackingNumber}/advance {"status"?: string, "lose"?: true} → 200 {parcel, webhook: {status} | null}
+ *        (`lose`: the parcel moves but its webhook is lost, for polling to find)
  * Each carrier's own file holds its protocol: paths, auth, wire shapes, status codes and how it sends a webhook.
  */
 
@@ -78,8 +79,11 @@ export interface CarrierProtocol {
 export interface CarrierSimulator extends ProviderSimulator<CarrierSimulatorMode> {
   /** Sets where webhooks go (the carrier portal's webhook URL). */
   setWebhookUrl(url: string | undefined): Promise<void>;
-  /** Moves a parcel to `status` (default: its next status) and sends the carrier's webhook; resolves with the reply status. */
-  advance(trackingNumber: string, status?: string): Promise<{ parcel: SimulatedParcel; webhook: { status: number } | null }>;
+  /**
+   * Moves a parcel to `status` (default: its next status) and sends the carrier's webhook, unless `lose` (a webhook
+   * lost on the way); resolves with the reply status.
+   */
+  advance(trackingNumber: string, status?: string, lose?: boolean): Promise<{ parcel: SimulatedParcel; webhook: { status: number } | null }>;
   /** The parcels the carrier holds. */
   parcels(): SimulatedParcel[];
 }
@@ -148,7 +152,7 @@ export const startCarrierSimulator = async (protocol: CarrierProtocol, options: 
     },
   };
 
-  const advance = async (trackingNumber: string, status?: string) => {
+  const advance = async (trackingNumber: string, status?: string, lose = false) => {
     const parcel = parcels.get(trackingNumber);
     if (!parcel) throw new ControlError(404, `no parcel ${trackingNumber}`);
     const next = status ?? protocol.progression[protocol.progression.indexOf(parcel.carrierStatus) + 1];
@@ -159,7 +163,7 @@ export const startCarrierSimulator = async (protocol: CarrierProtocol, options: 
     parcel.updatedAt = at;
     parcel.history.push({ status: next, at });
     const hook = protocol.webhook(parcel, previous);
-    if (!hook || !webhookUrl) return { parcel, webhook: null };
+    if (!hook || !webhookUrl || lose) return { parcel, webhook: null };
     const answer = await fetch(webhookUrl, { method: 'POST', headers: hook.headers, body: hook.body, signal: AbortSignal.timeout(10_000) });
     await answer.arrayBuffer();
     deliveries.push({ trackingNumber, status: next, answered: answer.status });
@@ -202,7 +206,7 @@ export const startCarrierSimulator = async (protocol: CarrierProtocol, options: 
       return reply(response, { status: 204 });
     }
     if (path[0] === 'shipments' && path.length === 3 && path[2] === 'advance') {
-      return reply(response, { status: 200, body: await advance(path[1], typeof body?.status === 'string' ? body.status : undefined) });
+      return reply(response, { status: 200, body: await advance(path[1], typeof body?.status === 'string' ? body.status : undefined, body?.lose === true) });
     }
     throw new ControlError(404, `no control endpoint ${path.join('/')}`);
   };

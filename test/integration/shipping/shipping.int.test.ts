@@ -133,6 +133,25 @@ describe('tracking', () => {
   });
 });
 
+describe('polling', () => {
+  it('finds what a lost webhook did not say: the scheduled poll moves the shipment and ships the order', async () => {
+    const sellerId = `seller-${randomUUID()}`;
+    await setCarriers(sellerId, [{ carrier: 'ghn', priority: 1 }]);
+    const orderId = await aPaidOrder(sellerId, { line1: '12 Nguyen Hue', city: 'Ho Chi Minh', postalCode: '700000', country: 'VN' }, '+84901234567');
+    await publishPaid(orderId);
+    const [shipment] = await booked(orderId);
+    expect(await control('ghn', `shipments/${shipment.trackingNumber}/advance`, { status: 'picked', lose: true })).toMatchObject({ webhook: null });
+    expect((await shipmentsOf(orderId))[0].status).toBe('label_created');
+
+    const rules = (await (await fetch(`${endpoints.aws.endpoint}/_local/rules`)).json()) as Array<{ name: string }>;
+    const poll = rules.find((rule) => rule.name.includes('PollTracking'));
+    expect(poll).toBeDefined();
+    expect((await fetch(`${endpoints.aws.endpoint}/_local/rules/${poll!.name}/run`, { method: 'POST' })).status).toBe(200);
+    expect((await shipmentsOf(orderId))[0]).toMatchObject({ status: 'picked_up', events: [expect.anything(), expect.objectContaining({ status: 'picked_up', source: 'poll' })] });
+    expect(await statusOf(orderId)).toBe('shipped');
+  });
+});
+
 describe('legacy (csv) carriers', () => {
   it('list the day\'s shipments in a manifest and take tracking CSVs row by row: good rows applied in time order, bad ones reported', async () => {
     const sellerId = `seller-${randomUUID()}`;
