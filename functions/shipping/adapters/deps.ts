@@ -3,6 +3,7 @@ import { dynamoAuditLog } from '../../_platform/audit-log.dynamo';
 import { dynamoCircuitBreakerStore } from '../../_platform/circuit-breaker-store.dynamo';
 import { systemClock } from '../../_platform/clock';
 import { jsonEnv, loadConfig } from '../../_platform/config';
+import { logger } from '../../_platform/observability';
 import { documentClient } from '../../_platform/document-client';
 import { eventPublisherFromConfig } from '../../_platform/event-publisher.sns';
 import { cachedJsonSecrets } from '../../_platform/json-secrets';
@@ -13,7 +14,7 @@ import { dynamoTokenCache } from '../../payments/adapters/token-cache.dynamo';
 import { carrierRegistry } from '../carriers/registry';
 import type { ShippingDeps, ShippingSettings } from '../domain/deps';
 import { API_CARRIER_IDS } from '../domain/model';
-import type { CarrierRegistry } from '../domain/ports';
+import type { CarrierRegistry, ShippingLog } from '../domain/ports';
 import { dynamoCarrierPreferences } from './carrier-preferences.dynamo';
 import { dynamoShipmentRepository } from './shipment-repository.dynamo';
 
@@ -25,6 +26,13 @@ const nonEmpty = () => z.string().check(z.minLength(1));
  */
 export const SHIPPING_SETTINGS: ShippingSettings = { delayThresholdDays: 1, quoteDeadlineMs: 2_500, pollLookbackDays: 14 };
 
+/** The domain's log, written by the Powertools logger (structured keys beside a static message). */
+const log: ShippingLog = {
+  info: (message, fields = {}) => logger.info(message, fields),
+  warn: (message, fields = {}) => logger.warn(message, fields),
+  error: (message, fields = {}) => logger.error(message, fields),
+};
+
 const tablesSchema = () => z.object({ ORDERS_TABLE: nonEmpty(), SHIPPING_TABLE: nonEmpty() });
 
 /**
@@ -34,7 +42,7 @@ const tablesSchema = () => z.object({ ORDERS_TABLE: nonEmpty(), SHIPPING_TABLE: 
 const carriersFromConfig = (maxRetries: number): CarrierRegistry => {
   const config = loadConfig(
     z.object({
-      CARRIER_SECRETS: jsonEnv(z.record(z.enum(API_CARRIER_IDS), z.string())),
+      CARRIER_SECRETS: jsonEnv(z.partialRecord(z.enum(API_CARRIER_IDS), z.string())),
       INTEGRATION_STATE_TABLE: nonEmpty(),
       AUDIT_TABLE: nonEmpty(),
     }),
@@ -56,7 +64,7 @@ const carriersFromConfig = (maxRetries: number): CarrierRegistry => {
 };
 
 /** What applying tracking updates needs (tables, topic), without carriers: the CSV import. Call once per cold start. */
-export const trackingDeps = (): Pick<ShippingDeps, 'shipments' | 'orders' | 'events' | 'clock' | 'settings'> => {
+export const trackingDeps = (): Pick<ShippingDeps, 'shipments' | 'orders' | 'events' | 'clock' | 'settings' | 'log'> => {
   const { ORDERS_TABLE, SHIPPING_TABLE } = loadConfig(tablesSchema());
   const documents = documentClient();
   return {
@@ -65,6 +73,7 @@ export const trackingDeps = (): Pick<ShippingDeps, 'shipments' | 'orders' | 'eve
     events: eventPublisherFromConfig(),
     clock: systemClock,
     settings: SHIPPING_SETTINGS,
+    log,
   };
 };
 
@@ -79,7 +88,7 @@ export const shippingDeps = (): Omit<ShippingDeps, 'catalog'> => {
 };
 
 /** What quotes need: the catalog (CATALOG_TABLE), preferences and carriers, each carrier asked once (the deadline rules). */
-export const quoteDeps = (): Pick<ShippingDeps, 'carriers' | 'preferences' | 'catalog' | 'settings'> => {
+export const quoteDeps = (): Pick<ShippingDeps, 'carriers' | 'preferences' | 'catalog' | 'settings' | 'log'> => {
   const { CATALOG_TABLE, SHIPPING_TABLE } = loadConfig(z.object({ CATALOG_TABLE: nonEmpty(), SHIPPING_TABLE: nonEmpty() }));
   const documents = documentClient();
   return {
@@ -87,6 +96,7 @@ export const quoteDeps = (): Pick<ShippingDeps, 'carriers' | 'preferences' | 'ca
     preferences: dynamoCarrierPreferences(documents, SHIPPING_TABLE),
     catalog: dynamoProductCatalog(documents, CATALOG_TABLE),
     settings: SHIPPING_SETTINGS,
+    log,
   };
 };
 

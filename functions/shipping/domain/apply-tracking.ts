@@ -1,4 +1,3 @@
-import { logger } from '../../_platform/observability';
 import { InvalidOrderTransitionError, markDelivered, markShipped, type Order } from '../../checkout/domain/order';
 import { optimisticUpdate } from '../../payments/domain/optimistic-update';
 import { updateOrder } from '../../payments/domain/update-order';
@@ -15,7 +14,7 @@ const WITH_CARRIER: ReadonlySet<ShipmentStatus> = new Set(['picked_up', 'in_tran
  * parcel reported delivered straight away ships the order first). Each move is its own conditional write, as the
  * order repository writes one transition at a time.
  */
-const syncOrder = async (deps: Pick<ShippingDeps, 'orders' | 'shipments' | 'clock'>, shipment: BookedShipment): Promise<void> => {
+const syncOrder = async (deps: Pick<ShippingDeps, 'orders' | 'shipments' | 'clock' | 'log'>, shipment: BookedShipment): Promise<void> => {
   const at = deps.clock.now().toISOString();
   const moves: Array<(order: Order) => Order> = [];
   if (WITH_CARRIER.has(shipment.status)) moves.push((order) => markShipped(order, { at }));
@@ -30,7 +29,7 @@ const syncOrder = async (deps: Pick<ShippingDeps, 'orders' | 'shipments' | 'cloc
   } catch (error) {
     // A refunded or cancelled order keeps its status; the shipment still records what the carrier says.
     if (!(error instanceof InvalidOrderTransitionError)) throw error;
-    logger.warn('order not moved with its shipment', { orderId: shipment.orderId, shipmentId: shipment.shipmentId, status: shipment.status });
+    deps.log.warn('order not moved with its shipment', { orderId: shipment.orderId, shipmentId: shipment.shipmentId, status: shipment.status });
   }
 };
 
@@ -42,7 +41,7 @@ const syncOrder = async (deps: Pick<ShippingDeps, 'orders' | 'shipments' | 'cloc
  * was old news).
  */
 export const applyTracking = async (
-  deps: Pick<ShippingDeps, 'shipments' | 'orders' | 'events' | 'clock' | 'settings'>,
+  deps: Pick<ShippingDeps, 'shipments' | 'orders' | 'events' | 'clock' | 'settings' | 'log'>,
   target: Pick<BookedShipment, 'orderId' | 'shipmentId'>,
   update: TrackingUpdate,
 ): Promise<TrackingOutcome> => {

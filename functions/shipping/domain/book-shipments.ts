@@ -5,7 +5,6 @@ import {
   RuleViolationError,
 } from '../../_platform/errors';
 import { money } from '../../_platform/money';
-import { logger } from '../../_platform/observability';
 import type { Order } from '../../checkout/domain/order';
 import { optimisticUpdate } from '../../payments/domain/optimistic-update';
 import { type ShippingDeps, servesWith } from './deps';
@@ -22,7 +21,7 @@ import {
 import type { Booking, BookingRequest, Carrier } from './ports';
 import { publishShipmentEvent } from './publish';
 
-type BookingDeps = Pick<ShippingDeps, 'carriers' | 'shipments' | 'preferences' | 'orders' | 'events' | 'clock'>;
+type BookingDeps = Pick<ShippingDeps, 'carriers' | 'shipments' | 'preferences' | 'orders' | 'events' | 'clock' | 'log'>;
 
 /** Orders in these statuses have nothing (more) to book. */
 const NOT_SHIPPABLE = new Set(['pending_payment', 'payment_failed', 'cancelled', 'refunded']);
@@ -75,11 +74,11 @@ const recordBooking = async (deps: BookingDeps, shipment: Shipment, preference: 
 };
 
 /** Asks `carrier` for a booking under our reference; undefined when it has none or cannot say (logged). */
-const lookUp = async (carrier: Carrier, reference: string, orderId: string): Promise<Booking | undefined> => {
+const lookUp = async (deps: BookingDeps, carrier: Carrier, reference: string, orderId: string): Promise<Booking | undefined> => {
   try {
     return (await carrier.findBooking(reference, { orderId })) ?? undefined;
   } catch (error) {
-    logger.warn('booking lookup failed', { carrier: carrier.id, shipmentId: reference, error: String(error) });
+    deps.log.warn('booking lookup failed', { carrier: carrier.id, shipmentId: reference, error: String(error) });
     return undefined;
   }
 };
@@ -106,7 +105,7 @@ const bookAtCarriers = async (deps: BookingDeps, order: Order, claimed: Shipment
   for (const tried of shipment.attemptedCarriers) {
     const carrier = deps.carriers.get(tried);
     const preference = chain.find((each) => each.carrier === tried);
-    const found = carrier && preference ? await lookUp(carrier, shipment.shipmentId, order.orderId) : undefined;
+    const found = carrier && preference ? await lookUp(deps, carrier, shipment.shipmentId, order.orderId) : undefined;
     if (found && preference) return recordBooking(deps, shipment, preference, found);
   }
   const failures: string[] = [];
@@ -119,13 +118,13 @@ const bookAtCarriers = async (deps: BookingDeps, order: Order, claimed: Shipment
       return await recordBooking(deps, shipment, preference, await carrier.book(request, { orderId: order.orderId }));
     } catch (error) {
       if (error instanceof ProviderIndeterminateError) {
-        const found = await lookUp(carrier, shipment.shipmentId, order.orderId);
+        const found = await lookUp(deps, carrier, shipment.shipmentId, order.orderId);
         if (found) return recordBooking(deps, shipment, preference, found);
-        logger.error('booking outcome unknown; trying the next carrier', { carrier: carrier.id, shipmentId: shipment.shipmentId });
+        deps.log.error('booking outcome unknown; trying the next carrier', { carrier: carrier.id, shipmentId: shipment.shipmentId });
       } else if (!(error instanceof ProviderRetryableError || error instanceof ProviderTerminalError)) {
         throw error;
       }
-      logger.warn('carrier did not book; failing over', { carrier: carrier.id, shipmentId: shipment.shipmentId, error: (error as Error).message });
+      deps.log.warn('carrier did not book; failing over', { carrier: carrier.id, shipmentId: shipment.shipmentId, error: (error as Error).message });
       failures.push(`${carrier.id}: ${(error as Error).message}`);
     }
   }
@@ -152,12 +151,12 @@ export const bookShipments = async (deps: BookingDeps, orderId: string): Promise
   const details = await deps.orders.get(orderId);
   if (!details) {
     // The saga writes the order before it publishes order.paid: an unknown order is not ours to ship (or was purged).
-    logger.warn('order.paid for an unknown order; nothing booked', { orderId });
+    deps.log.warn('order.paid for an unknown order; nothing booked', { orderId });
     return [];
   }
   const { order } = details;
   if (NOT_SHIPPABLE.has(order.status)) {
-    logger.info('order not shippable; no shipment booked', { orderId, status: order.status });
+    deps.log.info('order not shippable; no shipment booked', { orderId, status: order.status });
     return [];
   }
   const booked: BookedShipment[] = [];

@@ -2,7 +2,7 @@ import type { Clock } from '../../_platform/clock';
 import type { EventPublisher } from '../../_platform/events';
 import type { ShippingServiceLevel } from '../../checkout/domain/model';
 import type { OrderRepository, ProductCatalog } from '../../checkout/domain/ports';
-import type { CarrierPreferenceRepository, CarrierRegistry, ShipmentRepository } from './ports';
+import type { CarrierPreferenceRepository, CarrierRegistry, ShipmentRepository, ShippingLog } from './ports';
 
 /** Tunables of the shipping capability (from config). */
 export interface ShippingSettings {
@@ -24,6 +24,7 @@ export interface ShippingDeps {
   events: EventPublisher;
   clock: Clock;
   settings: ShippingSettings;
+  log: ShippingLog;
 }
 
 /** Whether the registry has `carrier` and it delivers to `country` at the level (a CSV carrier is the seller's own call). */

@@ -32,7 +32,7 @@ const rowSchema = z.object({
  * Throws ValidationError when the file itself is unusable (not CSV, missing columns, too many rows).
  */
 export const importTrackingCsv = async (
-  deps: Pick<ShippingDeps, 'shipments' | 'orders' | 'events' | 'clock' | 'settings'>,
+  deps: Pick<ShippingDeps, 'shipments' | 'orders' | 'events' | 'clock' | 'settings' | 'log'>,
   carrier: string,
   text: string,
 ): Promise<ImportReport> => {

@@ -1,4 +1,3 @@
-import { logger } from '../../_platform/observability';
 import { applyTracking } from './apply-tracking';
 import type { ShippingDeps } from './deps';
 import { API_CARRIER_IDS } from './model';
@@ -17,7 +16,7 @@ export interface PollReport {
  * final yet are tracked at the carrier and the answer applied like a webhook's. One parcel failing (a carrier down)
  * is counted and skipped; the next run tries again.
  */
-export const pollTracking = async (deps: Pick<ShippingDeps, 'carriers' | 'shipments' | 'orders' | 'events' | 'clock' | 'settings'>): Promise<PollReport> => {
+export const pollTracking = async (deps: Pick<ShippingDeps, 'carriers' | 'shipments' | 'orders' | 'events' | 'clock' | 'settings' | 'log'>): Promise<PollReport> => {
   const report: PollReport = { checked: 0, changed: 0, failed: 0 };
   const today = deps.clock.now().getTime();
   for (const carrierId of API_CARRIER_IDS) {
@@ -34,7 +33,7 @@ export const pollTracking = async (deps: Pick<ShippingDeps, 'carriers' | 'shipme
           if (outcome.statusChanged) report.changed += 1;
         } catch (error) {
           report.failed += 1;
-          logger.warn('tracking poll failed', { carrier: carrierId, shipmentId: shipment.shipmentId, error: String(error) });
+          deps.log.warn('tracking poll failed', { carrier: carrierId, shipmentId: shipment.shipmentId, error: String(error) });
         }
       }
     }

@@ -148,3 +148,10 @@ export interface CarrierPreferenceRepository {
   get(sellerId: string): Promise<SellerCarrierPreferences | undefined>;
   put(preferences: SellerCarrierPreferences): Promise<void>;
 }
+
+/** Where the domain reports what operators should see; the adapters pass the Powertools logger. */
+export interface ShippingLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}

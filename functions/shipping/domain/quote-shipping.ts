@@ -1,5 +1,4 @@
 import { RuleViolationError } from '../../_platform/errors';
-import { logger } from '../../_platform/observability';
 import { SHIPPING_SERVICE_LEVELS, type ShippingServiceLevel } from '../../checkout/domain/model';
 import { type ShippingDeps, servesWith } from './deps';
 import { type Destination, defaultPreferences, eligibleCarriers, isApiCarrier, parcelOf } from './model';
@@ -48,7 +47,7 @@ const withinDeadline = <T>(work: Promise<T>, ms: number): Promise<T | typeof DEA
  * quote is marked degraded rather than failing. A parcel per seller, as orders ship. Throws RuleViolationError
  * UNKNOWN_SKU for a SKU the catalog does not have.
  */
-export const quoteShipping = async (deps: Pick<ShippingDeps, 'carriers' | 'preferences' | 'catalog' | 'settings'>, request: QuoteRequest): Promise<Quote> => {
+export const quoteShipping = async (deps: Pick<ShippingDeps, 'carriers' | 'preferences' | 'catalog' | 'settings' | 'log'>, request: QuoteRequest): Promise<Quote> => {
   const products = new Map((await deps.catalog.getMany(request.items.map((item) => item.sku))).map((product) => [product.sku, product]));
   const unknown = request.items.filter((item) => !products.has(item.sku)).map((item) => item.sku);
   if (unknown.length > 0) throw new RuleViolationError('UNKNOWN_SKU', `not in the catalog: ${unknown.join(', ')}`, { skus: unknown });
@@ -82,7 +81,7 @@ export const quoteShipping = async (deps: Pick<ShippingDeps, 'carriers' | 'prefe
       return;
     }
     const reason = result.status === 'fulfilled' ? 'deadline' : (result.reason as { code?: string }).code === 'PROVIDER_REJECTED' ? 'rejected' : 'unavailable';
-    if (result.status === 'rejected') logger.warn('carrier quote failed', { carrier: carrier.id, error: String(result.reason) });
+    if (result.status === 'rejected') deps.log.warn('carrier quote failed', { carrier: carrier.id, error: String(result.reason) });
     missing.push({ sellerId, carrier: carrier.id, serviceLevel, reason });
   });
   rates.sort((a, b) => a.sellerId.localeCompare(b.sellerId) || a.amount.value - b.amount.value);

@@ -22,7 +22,7 @@ const findShipment = async (shipments: ShipmentRepository, carrier: string, parc
  * Resolves with the reply the carrier expects.
  */
 export const receiveTrackingWebhook = async (
-  deps: Pick<ShippingDeps, 'carriers' | 'shipments' | 'orders' | 'events' | 'clock' | 'settings'>,
+  deps: Pick<ShippingDeps, 'carriers' | 'shipments' | 'orders' | 'events' | 'clock' | 'settings' | 'log'>,
   carrierId: string,
   request: WebhookRequest,
 ): Promise<WebhookReply> => {
