@@ -14,7 +14,7 @@ import { money } from '../../_platform/money';
 import type { ShippingServiceLevel } from '../../checkout/domain/model';
 import type { ShipmentStatus } from '../domain/model';
 import type { Booking, Carrier, CarrierCallOptions, TrackingSnapshot, WebhookNotice } from '../domain/ports';
-import { jsonObjectOf, nationalPhone, nonEmpty, parseAnswer, refused } from './wire';
+import { jsonObjectOf, nationalPhone, nonEmpty, parseAnswer, refused, webhookBodyOf } from './wire';
 
 const CARRIER = 'ghn';
 const API = '/shiip/public-api/v2';
@@ -185,15 +185,9 @@ export const createGhnCarrier = (config: GhnConfig, http: HttpClient, clock: Clo
 
     async readWebhook(request): Promise<WebhookNotice> {
       // No signature exists: the body only names the order, which the caller re-fetches.
-      let json: unknown;
-      try {
-        json = JSON.parse(request.body);
-      } catch {
-        return { kind: 'ignored', reason: 'not JSON' };
-      }
-      const body = z.safeParse(webhookBody, json);
-      if (!body.success) return { kind: 'ignored', reason: 'no OrderCode' };
-      return { kind: 'tracking', parcel: { trackingNumber: body.data.OrderCode } };
+      const body = webhookBodyOf(webhookBody, request.body);
+      if (!body) return { kind: 'ignored', reason: 'no OrderCode' };
+      return { kind: 'tracking', parcel: { trackingNumber: body.OrderCode } };
     },
 
     // GHN retries until it gets a 200 [weak: 10 x 5 s, third-party spec].

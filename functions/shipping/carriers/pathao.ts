@@ -7,7 +7,6 @@
  * says null). Webhooks carry the configured secret as plain text in `X-PATHAO-Signature` (not an HMAC, and Pathao's
  * own plugin shares one value among all merchants), so a webhook is only a hint and the order is re-fetched.
  */
-import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../../_platform/clock';
 import { UnauthorizedError } from '../../_platform/errors';
@@ -17,7 +16,7 @@ import type { ShippingServiceLevel } from '../../checkout/domain/model';
 import type { TokenCache } from '../../payments/gateways/token-cache';
 import type { ShipmentStatus } from '../domain/model';
 import type { Carrier, CarrierCallOptions, TrackingSnapshot, WebhookNotice } from '../domain/ports';
-import { daysFromNow, jsonObjectOf, nationalPhone, nonEmpty, parseAnswer, refused } from './wire';
+import { daysFromNow, jsonObjectOf, nationalPhone, nonEmpty, parseAnswer, refused, sameSecret, webhookBodyOf } from './wire';
 
 const CARRIER = 'pathao';
 const API = '/aladdin/api/v1';
@@ -86,12 +85,6 @@ const bdt = (amount: number | string) => fromMajorUnits(typeof amount === 'numbe
 const instantOf = (mysql: string | undefined, clock: Clock): string => {
   const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(mysql ?? '');
   return match ? new Date(`${match[1]}T${match[2]}+06:00`).toISOString() : clock.now().toISOString();
-};
-
-const sameSecret = (given: string | undefined, expected: string): boolean => {
-  const a = Buffer.from(given ?? '');
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 };
 
 /** Where the carrier delivers (known without its credentials). */
@@ -225,18 +218,12 @@ export const createPathaoCarrier = (config: PathaoConfig, http: HttpClient, toke
 
     async readWebhook(request): Promise<WebhookNotice> {
       if (!sameSecret(request.headers['x-pathao-signature'], config.webhookSecret)) throw new UnauthorizedError('pathao webhook without the configured secret');
-      let json: unknown;
-      try {
-        json = JSON.parse(request.body);
-      } catch {
-        return { kind: 'ignored', reason: 'not JSON' };
-      }
-      const body = z.safeParse(webhookBody, json);
-      if (!body.success) return { kind: 'ignored', reason: 'no event' };
-      if (body.data.event === 'webhook_integration') return { kind: 'handshake' };
+      const body = webhookBodyOf(webhookBody, request.body);
+      if (!body) return { kind: 'ignored', reason: 'no event' };
+      if (body.event === 'webhook_integration') return { kind: 'handshake' };
       // order.paid is the COD remittance, store.* are store changes: no tracking in them.
-      if (!body.data.event.startsWith('order.') || body.data.event === 'order.paid' || !body.data.consignment_id) return { kind: 'ignored', reason: body.data.event };
-      return { kind: 'tracking', parcel: { trackingNumber: body.data.consignment_id } };
+      if (!body.event.startsWith('order.') || body.event === 'order.paid' || !body.consignment_id) return { kind: 'ignored', reason: body.event };
+      return { kind: 'tracking', parcel: { trackingNumber: body.consignment_id } };
     },
 
     // Pathao marks a delivery failed unless the answer carries this header; its own plugin answers 202.

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { fromProviderSecret } from '../../_platform/provider-secret';
 import type { Clock } from '../../_platform/clock';
 import type { HttpClient } from '../../_platform/http-client';
 import type { TokenCache } from '../../payments/gateways/token-cache';
@@ -16,24 +16,12 @@ interface CarrierContext {
   readonly clock: Clock;
 }
 
-/** Checks a secret against the adapter's config schema, naming wrong fields and never echoing a value. */
-const fromSecret =
-  <Config>(id: ApiCarrierId, schema: z.ZodMiniType<Config>, create: (config: Config, context: CarrierContext) => Carrier) =>
-  (secret: unknown, context: CarrierContext): Carrier => {
-    const parsed = z.safeParse(schema, secret);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(the whole secret)').join(', ');
-      throw new Error(`the ${id} secret is incomplete or invalid (${fields}): put the credentials into it`);
-    }
-    return create(parsed.data, context);
-  };
-
 /** One line per carrier. */
 const factories = {
-  ghn: fromSecret('ghn', ghnConfig, (config, { http, clock }) => createGhnCarrier(config, http, clock)),
-  pathao: fromSecret('pathao', pathaoConfig, (config, { http, tokens, clock }) => createPathaoCarrier(config, http, tokens, clock)),
-  steadfast: fromSecret('steadfast', steadfastConfig, (config, { http, clock }) => createSteadfastCarrier(config, http, clock)),
-  easypost: fromSecret('easypost', easypostConfig, (config, { http, clock }) => createEasyPostCarrier(config, http, clock)),
+  ghn: fromProviderSecret('ghn', ghnConfig, (config, { http, clock }: CarrierContext) => createGhnCarrier(config, http, clock)),
+  pathao: fromProviderSecret('pathao', pathaoConfig, (config, { http, tokens, clock }: CarrierContext) => createPathaoCarrier(config, http, tokens, clock)),
+  steadfast: fromProviderSecret('steadfast', steadfastConfig, (config, { http, clock }: CarrierContext) => createSteadfastCarrier(config, http, clock)),
+  easypost: fromProviderSecret('easypost', easypostConfig, (config, { http, clock }: CarrierContext) => createEasyPostCarrier(config, http, clock)),
 } satisfies Record<ApiCarrierId, (secret: unknown, context: CarrierContext) => Carrier>;
 
 /** Which countries and levels each carrier serves, known without its secret (quotes and failover filter on it). */

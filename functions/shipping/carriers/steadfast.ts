@@ -7,7 +7,6 @@
  * express service. Webhooks carry `Authorization: Bearer <token set in the portal>` and no body signature: the token
  * is checked, and the status is re-fetched before we believe it.
  */
-import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../../_platform/clock';
 import { UnauthorizedError } from '../../_platform/errors';
@@ -15,7 +14,7 @@ import type { HttpClient, HttpResponse } from '../../_platform/http-client';
 import { money } from '../../_platform/money';
 import type { ShipmentStatus } from '../domain/model';
 import type { Booking, Carrier, CarrierCallOptions, TrackingSnapshot, WebhookNotice } from '../domain/ports';
-import { chargeableGrams, daysFromNow, jsonObjectOf, nationalPhone, nonEmpty, parseAnswer, refused } from './wire';
+import { chargeableGrams, daysFromNow, jsonObjectOf, nationalPhone, nonEmpty, parseAnswer, refused, sameSecret, webhookBodyOf } from './wire';
 
 const CARRIER = 'steadfast';
 const API = '/api/v1';
@@ -55,12 +54,6 @@ const webhookBody = z.object({ notification_type: nonEmpty(), invoice: z.optiona
 
 /** Is this Steadfast's refusal of a repeated invoice? [weak] the error text is not documented. */
 const isDuplicateInvoice = (body: Record<string, unknown> | undefined): boolean => /invoice/i.test(JSON.stringify(body?.errors ?? '')) && /taken|exist|duplicate/i.test(JSON.stringify(body?.errors ?? ''));
-
-const sameToken = (header: string | undefined, expected: string): boolean => {
-  const a = Buffer.from(header ?? '');
-  const b = Buffer.from(`Bearer ${expected}`);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
 
 /** Where the carrier delivers (known without its credentials). */
 export const steadfastServes: Carrier['serves'] = (country, serviceLevel) => country === 'BD' && serviceLevel === 'standard';
@@ -150,18 +143,12 @@ export const createSteadfastCarrier = (config: SteadfastConfig, http: HttpClient
     },
 
     async readWebhook(request): Promise<WebhookNotice> {
-      if (!sameToken(request.headers.authorization, config.webhookToken)) throw new UnauthorizedError('steadfast webhook without the configured bearer token');
-      let json: unknown;
-      try {
-        json = JSON.parse(request.body);
-      } catch {
-        return { kind: 'ignored', reason: 'not JSON' };
-      }
-      const body = z.safeParse(webhookBody, json);
-      if (!body.success || !body.data.invoice) return { kind: 'ignored', reason: 'no invoice' };
+      if (!sameSecret(request.headers.authorization, `Bearer ${config.webhookToken}`)) throw new UnauthorizedError('steadfast webhook without the configured bearer token');
+      const body = webhookBodyOf(webhookBody, request.body);
+      if (!body?.invoice) return { kind: 'ignored', reason: 'no invoice' };
       // tracking_update is free text, not a status change.
-      if (body.data.notification_type !== 'delivery_status') return { kind: 'ignored', reason: body.data.notification_type };
-      return { kind: 'tracking', parcel: { reference: body.data.invoice } };
+      if (body.notification_type !== 'delivery_status') return { kind: 'ignored', reason: body.notification_type };
+      return { kind: 'tracking', parcel: { reference: body.invoice } };
     },
 
     webhookReply: () => ({ status: 200, body: { status: 'success', message: 'Webhook received successfully.' } }),

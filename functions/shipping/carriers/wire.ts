@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Clock } from '../../_platform/clock';
 import { ProviderRetryableError, ProviderTerminalError } from '../../_platform/errors';
@@ -47,3 +48,22 @@ const VOLUMETRIC_DIVISOR = 5_000;
 /** Chargeable grams: the larger of the actual weight and the volumetric weight of the box. */
 export const chargeableGrams = (parcel: { weightGrams: number; dimensionsCm: { l: number; w: number; h: number } }): number =>
   Math.max(parcel.weightGrams, Math.ceil(((parcel.dimensionsCm.l * parcel.dimensionsCm.w * parcel.dimensionsCm.h) / VOLUMETRIC_DIVISOR) * 1000));
+
+/** A webhook body read with `schema`, or undefined when it is not JSON of that shape (the adapter then ignores it). */
+export const webhookBodyOf = <S extends z.core.$ZodType>(schema: S, body: string): z.core.output<S> | undefined => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = z.safeParse(schema, json);
+  return parsed.success ? parsed.data : undefined;
+};
+
+/** Whether a header carries exactly the configured secret, compared in constant time. */
+export const sameSecret = (given: string | undefined, expected: string): boolean => {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};

@@ -21,6 +21,8 @@ import type { Destination } from '../../../functions/shipping/domain/model';
 import type { BookingRequest, Carrier, WebhookRequest } from '../../../functions/shipping/domain/ports';
 import type { CarrierSimulator } from '../../../local/simulators/carrier/kit';
 
+import { rejectionOf } from '../payments/payment-gateway.contract';
+
 export { contractHttpClient } from '../payments/payment-gateway.contract';
 
 export interface CarrierUnderTest {
@@ -47,15 +49,6 @@ const webhookReceiver = async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/v1/webhooks/carrier`, received, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-};
-
-const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection, but the call succeeded');
 };
 
 export const carrierContract = (name: string, setup: () => Promise<CarrierUnderTest>, teardown?: () => Promise<void>): void =>
