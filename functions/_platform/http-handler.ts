@@ -97,7 +97,8 @@ const toApiResult = (response: HttpResponse): APIGatewayProxyResult => ({
     ...(response.body !== undefined && { 'content-type': 'application/json' }),
     ...response.headers,
   },
-  body: response.body === undefined ? '' : JSON.stringify(response.body),
+  // A text body with its own content type (a CSV download) is sent as it is; anything else is JSON.
+  body: response.body === undefined ? '' : typeof response.body === 'string' && response.headers?.['content-type'] ? response.body : JSON.stringify(response.body),
 });
 
 /**

@@ -35,6 +35,7 @@ export class StatefulStack extends Stack {
     readonly notifications: DataTable;
     readonly integrationState: DataTable;
     readonly audit: DataTable;
+    readonly shipping: DataTable;
   };
   readonly eventsTopic: Topic;
   readonly shippingEvents: EventQueue;
@@ -57,6 +58,8 @@ export class StatefulStack extends Stack {
       integrationState: new DataTable(this, 'IntegrationStateTable', { keys: 'single', timeToLiveAttribute: 'expiresAt', removalPolicy }),
       // Every external call, masked; kept 7 years through expiresAt.
       audit: new DataTable(this, 'AuditTable', { keys: 'single', timeToLiveAttribute: 'expiresAt', removalPolicy }),
+      // Sellers' carrier preferences and each carrier's day book of shipments (functions/shipping/adapters/*.dynamo.ts).
+      shipping: new DataTable(this, 'ShippingTable', { keys: 'single', removalPolicy }),
     };
 
     const eventsKey = new Key(this, 'EventsKey', {

@@ -6,7 +6,7 @@ import { environmentConfig } from '../../lib/config/environments';
 import { LOCAL_CREDENTIALS, LocalRuntime, startLocalRuntime } from './runtime';
 import { seedDemoCatalog } from '../demo/seed-catalog';
 import type { ProviderSimulator } from '../simulators/contracts';
-import { SIMULATED_PROVIDERS, startSimulators } from '../simulators';
+import { pointCarrierWebhooksAt, SIMULATED_PROVIDERS, startSimulators } from '../simulators';
 import { startStorefront } from '../web/storefront';
 import { synthesize } from './synth';
 import { LocalRuntimeError } from './template';
@@ -114,6 +114,7 @@ const main = async (): Promise<void> => {
     // bKash pushes its IPN through SNS: subscribe our webhook, as a merchant does once per deployment.
     const ipn = await running.bkash.subscribeWebhook(`${endpoints.api.url}/webhooks/bkash`);
     if (!ipn.confirmed) process.stdout.write(`bKash IPN subscription not confirmed (HTTP ${ipn.status}): bKash webhooks will not arrive\n`);
+    await pointCarrierWebhooksAt(simulators, endpoints.api.url);
     const seeded = await seedDemoCatalog(endpoints.api.url, endpoints.apiKeys[0].value, LOCAL_CREDENTIALS);
     const shop = await startStorefront({ port: options.port + 200, apiUrl: endpoints.api.url, storeKey: endpoints.apiKeys[0].value });
     storefront = shop;

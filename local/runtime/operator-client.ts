@@ -36,12 +36,13 @@ export interface OperatorCredentials {
  */
 export const operatorFetch = async (
   url: string,
-  request: { method: string; body?: unknown },
+  request: { method: string; body?: unknown; contentType?: string },
   credentials: OperatorCredentials,
   region = 'us-east-1',
 ): Promise<Response> => {
   const target = new URL(url);
-  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  // A body with its own content type (a CSV upload) is sent as it is; anything else as JSON.
+  const body = request.body === undefined ? undefined : request.contentType ? String(request.body) : JSON.stringify(request.body);
   const signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: NodeSha256 });
   const signed = await signer.sign({
     method: request.method,
@@ -50,7 +51,7 @@ export const operatorFetch = async (
     port: target.port ? Number(target.port) : undefined,
     path: target.pathname,
     query: Object.fromEntries(target.searchParams),
-    headers: { host: target.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { host: target.host, ...(body === undefined ? {} : { 'content-type': request.contentType ?? 'application/json' }) },
     body,
   });
   // fetch sets Host itself (to the same value).

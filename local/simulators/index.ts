@@ -1,6 +1,11 @@
+import type { CarrierSimulator } from './carrier/kit';
 import type { ProviderSimulator } from './contracts';
 import { startBkashSimulator } from './bkash';
+import { startEasyPostSimulator } from './easypost';
+import { startGhnSimulator } from './ghn';
 import { startNagadSimulator } from './nagad';
+import { startPathaoSimulator } from './pathao';
+import { startSteadfastSimulator } from './steadfast';
 
 type StartSimulator = (options: { host?: string; port?: number }) => Promise<ProviderSimulator>;
 
@@ -8,6 +13,10 @@ type StartSimulator = (options: { host?: string; port?: number }) => Promise<Pro
 const SIMULATORS = {
   bkash: startBkashSimulator,
   nagad: startNagadSimulator,
+  ghn: startGhnSimulator,
+  pathao: startPathaoSimulator,
+  steadfast: startSteadfastSimulator,
+  easypost: startEasyPostSimulator,
 } satisfies Record<string, StartSimulator>;
 
 export type SimulatedProvider = keyof typeof SIMULATORS;
@@ -31,4 +40,13 @@ export const startSimulators = async (options: { host?: string; firstPort?: numb
     throw Object.assign(err as Error, { port: (err as { port?: number }).port });
   }
   return Object.fromEntries(started) as RunningSimulators;
+};
+
+/** Carrier simulators send their webhooks to our API's `/webhooks/<carrier>`, as each carrier's portal would be set. */
+export const pointCarrierWebhooksAt = async (simulators: Readonly<Record<string, ProviderSimulator>>, apiUrl: string): Promise<void> => {
+  await Promise.all(
+    Object.entries(simulators)
+      .filter((entry): entry is [string, CarrierSimulator] => 'setWebhookUrl' in entry[1])
+      .map(([carrier, simulator]) => simulator.setWebhookUrl(`${apiUrl.replace(/\/$/, '')}/webhooks/${carrier}`)),
+  );
 };

@@ -18,10 +18,10 @@ export interface CheckoutBenchResult {
   readonly doubled: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 
 /** Runs `requests` async jobs with at most `concurrency` in flight; returns the latency of each job that counts. */
-const runConcurrently = async (requests: number, concurrency: number, job: (i: number) => Promise<boolean>): Promise<{ latencies: number[]; wallMs: number }> => {
+export const runConcurrently = async (requests: number, concurrency: number, job: (i: number) => Promise<boolean>): Promise<{ latencies: number[]; wallMs: number }> => {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();

@@ -11,6 +11,7 @@ import { startSimulators } from '../../local/simulators';
 import { buildBaseline, importTimeMs, median, sizeOf } from './bundles';
 import { benchCheckoutBaseline, benchCheckouts } from './checkout';
 import { benchSnsVerification } from './sns-verify';
+import { benchQuotes } from './quotes';
 
 /**
  * The dev configuration with the store usage plan's throttle raised far above the load: the bench measures what the
@@ -25,6 +26,8 @@ const MAX_IMPORT_RATIO = 2;
 const MAX_CHECKOUT_RATIO = 1.5;
 const MAX_CHECKOUT_P99_MS = 150;
 const RUNS = 7;
+/** Shipping quotes: the deadline (functions/shipping/adapters/deps.ts) plus the API's own overhead. */
+const MAX_QUOTE_P99_WITH_SLOW_CARRIER_MS = 2_500 + 750;
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -115,6 +118,21 @@ const main = async () => {
           console.log(`  MISSED: ${what}`);
           missed += 1;
         }
+      }
+
+      // Quotes: every carrier answering, then Pathao answering only after 6 s (past the 2.5 s deadline). At most 4 at
+      // once: the local runtime runs 4 instances of a function, so more would measure its queue, not the deadline.
+      await benchQuotes(runtime.endpoints, { requests: 8, concurrency: 4 });
+      const quotesNormal = await benchQuotes(runtime.endpoints, { requests: 100, concurrency: 4 });
+      const quotesSlow = await benchQuotes(runtime.endpoints, { requests: 40, concurrency: 4, slow: simulators.pathao, slowMs: 6_000 });
+      const q = (r: typeof quotesNormal) => `p50 ${r.latencyMs.p50.toFixed(0)} ms, p99 ${r.latencyMs.p99.toFixed(0)} ms, max ${r.latencyMs.max.toFixed(0)} ms, degraded ${r.degraded}/${r.requests}, statuses ${JSON.stringify(r.statuses)}`;
+      console.log(`\nShipping quotes (Pathao, Steadfast, EasyPost eligible), 4 concurrent`);
+      console.log(`  every carrier answering: ${q(quotesNormal)}`);
+      console.log(`  Pathao slow (6 s):       ${q(quotesSlow)}`);
+      console.log(`target: p99 ≤ ${MAX_QUOTE_P99_WITH_SLOW_CARRIER_MS} ms with a slow carrier (deadline 2.5 s), every such answer degraded`);
+      if (quotesSlow.latencyMs.p99 > MAX_QUOTE_P99_WITH_SLOW_CARRIER_MS || quotesSlow.degraded !== quotesSlow.requests) {
+        console.log('  MISSED: quote deadline with a slow carrier');
+        missed += 1;
       }
     } finally {
       await runtime.stop();

@@ -96,7 +96,8 @@ describe('REST API', () => {
     const { checkoutRoutes } = require('../../functions/checkout/routes') as typeof import('../../functions/checkout/routes');
     const { operationsRoutes } = require('../../functions/operations/routes') as typeof import('../../functions/operations/routes');
     const { paymentsRoutes } = require('../../functions/payments/routes') as typeof import('../../functions/payments/routes');
-    const documented = [...checkoutRoutes, ...operationsRoutes, ...paymentsRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
+    const { shippingRoutes } = require('../../functions/shipping/routes') as typeof import('../../functions/shipping/routes');
+    const documented = [...checkoutRoutes, ...operationsRoutes, ...paymentsRoutes, ...shippingRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
     const resources = dev.service.findResources('AWS::ApiGateway::Resource');
     const pathOf = (ref: unknown): string => {
       const id = (ref as { Ref?: string }).Ref;

@@ -9,7 +9,7 @@ const prod = synthEnvironment('prod');
 describe('tables', () => {
   it('are on-demand, KMS-encrypted and have point-in-time recovery', () => {
     const tables = dev.stateful.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(tables)).toHaveLength(6);
+    expect(Object.keys(tables)).toHaveLength(7);
     for (const table of Object.values(tables)) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',

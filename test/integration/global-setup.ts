@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startLocalRuntime } from '../../local/runtime/runtime';
 import { synthesize } from '../../local/runtime/synth';
-import { startSimulators } from '../../local/simulators';
+import { pointCarrierWebhooksAt, startSimulators } from '../../local/simulators';
 import { ENDPOINTS_FILE_ENV, INTEGRATION_CONFIG } from '../support/local-stack';
 
 /** Synthesizes the app and starts the local runtime once for every integration test file. */
@@ -23,6 +23,7 @@ export default async function globalSetup(): Promise<void> {
   });
   // bKash pushes its IPN through SNS: subscribe our webhook, as a merchant does once per deployment.
   await simulators.bkash.subscribeWebhook(`${runtime.endpoints.api.url}/webhooks/bkash`);
+  await pointCarrierWebhooksAt(simulators, runtime.endpoints.api.url);
   const endpointsFile = path.join(work, 'endpoints.json');
   const simulatorUrls = Object.fromEntries(Object.entries(simulators).map(([provider, simulator]) => [provider, simulator.url]));
   writeFileSync(endpointsFile, JSON.stringify({ ...runtime.endpoints, simulators: simulatorUrls }));

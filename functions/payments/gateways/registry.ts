@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { fromProviderSecret } from '../../_platform/provider-secret';
 import type { HttpClient } from '../../_platform/http-client';
 import type { GatewayId, PaymentGateway } from '../domain/ports';
 import { bkashConfig, createBkashGateway, parseBkashReturn } from './bkash';
@@ -18,22 +18,10 @@ interface GatewayEntry {
   readonly parseReturn: PaymentGateway['parseReturn'];
 }
 
-/** Checks a secret against the adapter's config schema, naming wrong fields and never echoing a value. */
-const fromSecret =
-  <Config>(id: GatewayId, schema: z.ZodMiniType<Config>, create: (config: Config, context: GatewayContext) => PaymentGateway) =>
-  (secret: unknown, context: GatewayContext): PaymentGateway => {
-    const parsed = z.safeParse(schema, secret);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(the whole secret)').join(', ');
-      throw new Error(`the ${id} secret is incomplete or invalid (${fields}): put the credentials into it`);
-    }
-    return create(parsed.data, context);
-  };
-
 /** One line per gateway. */
 const factories = {
-  bkash: { create: fromSecret('bkash', bkashConfig, (config, { http, tokens }) => createBkashGateway(config, http, tokens)), parseReturn: parseBkashReturn },
-  nagad: { create: fromSecret('nagad', nagadConfig, (config, { http }) => createNagadGateway(config, http)), parseReturn: parseNagadReturn },
+  bkash: { create: fromProviderSecret('bkash', bkashConfig, (config, { http, tokens }: GatewayContext) => createBkashGateway(config, http, tokens)), parseReturn: parseBkashReturn },
+  nagad: { create: fromProviderSecret('nagad', nagadConfig, (config, { http }: GatewayContext) => createNagadGateway(config, http)), parseReturn: parseNagadReturn },
 } satisfies Record<GatewayId, GatewayEntry>;
 
 export const GATEWAY_IDS = Object.keys(factories) as GatewayId[];

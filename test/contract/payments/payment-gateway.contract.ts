@@ -76,7 +76,7 @@ interface LedgerEntry {
 }
 
 /** The error `promise` rejects with; fails the test when it resolves. */
-const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
+export const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
   try {
     await promise;
   } catch (error) {
