@@ -3,9 +3,9 @@ import type { OrderDetails } from './domain/ports';
 
 /**
  * The API's view of an order (`orderResponseSchema`): no version, reservation or attempt counter, no gateway
- * internals of refunds. Shipments arrive with the shipping capability.
+ * internals of refunds, shipments with their tracking events (GET /orders/{id}/shipments has the details).
  */
-export const toOrderResponse = ({ order, payments }: OrderDetails) => ({
+export const toOrderResponse = ({ order, payments, shipments }: OrderDetails) => ({
   orderId: order.orderId,
   status: order.status,
   buyer: order.buyer,
@@ -16,7 +16,7 @@ export const toOrderResponse = ({ order, payments }: OrderDetails) => ({
   refunds: order.refunds.map(({ refundId, paymentId, status, amount, reason, requestedAt, settledAt }) => ({
     refundId, paymentId, status, amount, reason, requestedAt, ...(settledAt !== undefined && { settledAt }),
   })),
-  shipments: [],
+  shipments,
   timeline: order.timeline,
   createdAt: order.createdAt,
   updatedAt: order.updatedAt,

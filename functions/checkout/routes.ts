@@ -94,6 +94,7 @@ export const orderResponseSchema = z.object({
   })),
   shipments: z.array(
     z.object({
+      shipmentId: z.string(),
       trackingNumber: z.string(),
       carrier: z.string(),
       status: z.string(),

@@ -23,12 +23,14 @@ import type { NewPaymentAttempt, OrderDetails, OrderRepository, PaymentSummary }
  *                             updatedAt, version); checkout adds method, gateway, gatewayReference, amount, redirectUrl,
  *                             storeReturnUrl, createdAt
  * Refunds live in the order item (`refunds`), so the cap on what a payment can give back is checked on the version
- * every refund request writes conditionally. Shipments (SHIPMENT#…) join the collection with their capability.
+ * every refund request writes conditionally.
+ *   sk = SHIPMENT#<shipmentId> a shipment, owned by the shipping capability; read here for the order's view only
  * No transactions (the local DynamoDB has none): every write is one conditional single-item write.
  */
 
 const ORDER_SK = 'ORDER';
 const PAYMENT_SK_PREFIX = 'PAYMENT#';
+const SHIPMENT_SK_PREFIX = 'SHIPMENT#';
 const partitionOf = (orderId: string) => `ORDER#${orderId}`;
 
 const timelineEntrySchema = z.object({
@@ -92,6 +94,17 @@ const storedPaymentSchema = z.object({
   failureCode: z.optional(z.enum(PAYMENT_FAILURE_CODES)),
   amount: moneySchema,
   createdAt: z.string(),
+});
+
+// What the order shows of a shipment (functions/shipping/adapters/shipment-repository.dynamo.ts writes it); one that
+// is not booked at a carrier yet has no tracking number and is left out.
+const storedShipmentSchema = z.object({
+  shipmentId: z.string(),
+  carrier: z.string(),
+  trackingNumber: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  events: z.array(z.object({ at: z.string(), status: z.string() })),
 });
 
 const toSummary = (item: Record<string, unknown>): PaymentSummary & { createdAt: string } => z.parse(storedPaymentSchema, item);
@@ -240,7 +253,14 @@ export const dynamoOrderRepository = (client: DynamoDBDocumentClient, tableName:
         .map(toSummary)
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
         .map(({ createdAt: _createdAt, ...summary }) => summary);
-      return { order: z.parse(storedOrderSchema, orderItem), payments };
+      const shipments = items
+        .filter((item) => typeof item.sk === 'string' && item.sk.startsWith(SHIPMENT_SK_PREFIX) && typeof item.trackingNumber === 'string')
+        .map((item) => z.parse(storedShipmentSchema, item))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .map(({ shipmentId, carrier, trackingNumber, status, events }) => ({
+          shipmentId, carrier, trackingNumber, status, events: events.map(({ at, status: eventStatus }) => ({ at, status: eventStatus })),
+        }));
+      return { order: z.parse(storedOrderSchema, orderItem), payments, shipments };
     },
   };
 };

@@ -70,10 +70,21 @@ export interface PaymentSummary {
   amount: Money;
 }
 
+/** A booked shipment as the order shows it (the shipping capability owns the rest). */
+export interface ShipmentSummary {
+  shipmentId: string;
+  carrier: string;
+  trackingNumber: string;
+  status: string;
+  events: Array<{ at: string; status: string }>;
+}
+
 /** An order with what happened to it, as one read returns it. */
 export interface OrderDetails {
   order: Order;
   payments: PaymentSummary[];
+  /** Booked shipments, oldest first. */
+  shipments: ShipmentSummary[];
 }
 
 /** Orders and their payment attempts. */
@@ -94,7 +105,7 @@ export interface OrderRepository {
    * the transition's timeline entry (the last one) in the same write. Throws ConcurrentUpdateError otherwise.
    */
   saveTransition(order: Order): Promise<void>;
-  /** The order with its payment attempts (oldest first), read consistently; undefined when there is no such order. */
+  /** The order with its payment attempts and booked shipments (oldest first), read consistently; undefined when there is no such order. */
   get(orderId: string): Promise<OrderDetails | undefined>;
 }
 

@@ -18,7 +18,7 @@ const orders = dynamoOrderRepository(ddb, resource(endpoints, 'Stateful/OrdersTa
 const topicArn = resource(endpoints, 'Stateful/EventsTopic').ref;
 const simulator = (carrier: string) => endpoints.simulators[carrier];
 
-interface ShipmentView { shipmentId: string; carrier: string; trackingNumber: string; status: string; events: Array<{ status: string; source: string }> }
+interface ShipmentView { shipmentId: string; carrier: string; trackingNumber: string; status: string; events: Array<{ at: string; status: string; source: string }> }
 
 const control = async (carrier: string, path: string, body?: unknown) => {
   const response = await fetch(`${simulator(carrier)}/__control/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
@@ -109,6 +109,11 @@ describe('tracking', () => {
     expect(after.status).toBe('delivered');
     expect(after.events.map((event) => event.status)).toEqual(['label_created', 'in_transit', 'out_for_delivery', 'delivered']);
     expect(await statusOf(orderId)).toBe('delivered');
+    const order = (await (await fetch(`${api}/orders/${orderId}`, { headers: { 'x-api-key': storeKey } })).json()) as { shipments: unknown[] };
+    expect(order.shipments).toEqual([{
+      shipmentId: shipment.shipmentId, carrier: 'easypost', trackingNumber: shipment.trackingNumber, status: 'delivered',
+      events: after.events.map(({ at, status }) => ({ at, status })),
+    }]);
   });
 
   it('rejects a forged webhook (bad signature, wrong token, unknown parcel) with 401 and changes nothing', async () => {

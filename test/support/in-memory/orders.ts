@@ -41,6 +41,6 @@ export class InMemoryOrders implements OrderRepository {
     const payments = [...this.attempts.values()]
       .filter((attempt) => attempt.orderId === orderId)
       .map(({ paymentId, method, status, amount }) => ({ paymentId, method, status, amount }));
-    return copy({ order, payments });
+    return copy({ order, payments, shipments: [] });
   }
 }

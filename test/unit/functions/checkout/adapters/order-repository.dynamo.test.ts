@@ -70,7 +70,7 @@ describe('the order repository on DynamoDB', () => {
     await repository().create(order);
 
     expect(await itemOf(order.orderId, 'ORDER')).toMatchObject({ pk: `ORDER#${order.orderId}`, sk: 'ORDER', status: 'pending_payment', version: 1 });
-    expect(await repository().get(order.orderId)).toEqual({ order, payments: [] });
+    expect(await repository().get(order.orderId)).toEqual({ order, payments: [], shipments: [] });
   });
 
   it('accepts a repeat of the same create (an SDK retry after a lost answer)', async () => {
@@ -179,12 +179,21 @@ describe('the order repository on DynamoDB', () => {
     ]);
   });
 
-  it('ignores other kinds of items in the collection (refunds and shipments arrive later)', async () => {
+  it('shows booked shipments (carrier, tracking number, status, events) and leaves out one not booked yet', async () => {
     const order = anOrder();
     await repository().create(order);
-    await documents.send(new PutCommand({ TableName: TABLE, Item: { pk: `ORDER#${order.orderId}`, sk: 'SHIPMENT#shp_1', carrier: 'pathao' } }));
+    const pk = `ORDER#${order.orderId}`;
+    await documents.send(new PutCommand({ TableName: TABLE, Item: { pk, sk: 'SHIPMENT#shp_2', shipmentId: 'shp_2', status: 'unknown', createdAt: T1, events: [] } }));
+    await documents.send(new PutCommand({ TableName: TABLE, Item: {
+      pk, sk: 'SHIPMENT#shp_1', shipmentId: 'shp_1', carrier: 'pathao', trackingNumber: 'PT-1', status: 'in_transit', createdAt: T0, version: 3,
+      events: [{ at: T0, status: 'label_created', carrierStatus: 'Pending', source: 'booking' }, { at: T1, status: 'in_transit', carrierStatus: 'On the way', source: 'webhook' }],
+    } }));
 
-    expect(await repository().get(order.orderId)).toEqual({ order, payments: [] });
+    expect(await repository().get(order.orderId)).toEqual({
+      order,
+      payments: [],
+      shipments: [{ shipmentId: 'shp_1', carrier: 'pathao', trackingNumber: 'PT-1', status: 'in_transit', events: [{ at: T0, status: 'label_created' }, { at: T1, status: 'in_transit' }] }],
+    });
   });
 
   it('saves a transition: new status and version, the timeline entry appended in the same write', async () => {
