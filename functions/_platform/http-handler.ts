@@ -25,6 +25,8 @@ export interface HttpRequest<R extends RouteDefinition = RouteDefinition> {
 export interface HttpResponse {
   status: number;
   body?: unknown;
+  /** A body sent as is instead of `body` as JSON (an HTML page); give its content-type in `headers`. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -99,10 +101,10 @@ export const parseHttp = <R extends RouteDefinition>(
 const toApiResult = (response: HttpResponse): APIGatewayProxyResult => ({
   statusCode: response.status,
   headers: {
-    ...(response.body !== undefined && { 'content-type': 'application/json' }),
+    ...(response.body !== undefined && response.text === undefined && { 'content-type': 'application/json' }),
     ...response.headers,
   },
-  body: response.body === undefined ? '' : JSON.stringify(response.body),
+  body: response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body)),
 });
 
 /**

@@ -1,6 +1,11 @@
 import type { ProviderSimulator } from './contracts';
 import { startBkashSimulator } from './bkash';
 import { startNagadSimulator } from './nagad';
+import { startEsmsSimulator } from './esms';
+import { startHifptSimulator } from './hifpt';
+import { startSslWirelessSimulator } from './sslwireless';
+import { startTwilioSimulator } from './twilio';
+import { startZaloSimulator } from './zalo';
 
 type StartSimulator = (options: { host?: string; port?: number }) => Promise<ProviderSimulator>;
 
@@ -8,6 +13,11 @@ type StartSimulator = (options: { host?: string; port?: number }) => Promise<Pro
 const SIMULATORS = {
   bkash: startBkashSimulator,
   nagad: startNagadSimulator,
+  twilio: startTwilioSimulator,
+  sslwireless: startSslWirelessSimulator,
+  esms: startEsmsSimulator,
+  zalo: startZaloSimulator,
+  hifpt: startHifptSimulator,
 } satisfies Record<string, StartSimulator>;
 
 export type SimulatedProvider = keyof typeof SIMULATORS;

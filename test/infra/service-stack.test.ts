@@ -63,8 +63,8 @@ describe('functions', () => {
     expect(actions).not.toContain('secretsmanager:GetSecretValue');
   });
 
-  it('feed both event queues to their consumers in batches with partial failures', () => {
-    dev.service.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  it('feed both event queues and the SES events queue to their consumers in batches with partial failures', () => {
+    dev.service.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     dev.service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -86,7 +86,8 @@ describe('REST API', () => {
     const { checkoutRoutes } = require('../../functions/checkout/routes') as typeof import('../../functions/checkout/routes');
     const { operationsRoutes } = require('../../functions/operations/routes') as typeof import('../../functions/operations/routes');
     const { paymentsRoutes } = require('../../functions/payments/routes') as typeof import('../../functions/payments/routes');
-    const documented = [...checkoutRoutes, ...operationsRoutes, ...paymentsRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
+    const { notificationsRoutes } = require('../../functions/notifications/routes') as typeof import('../../functions/notifications/routes');
+    const documented = [...checkoutRoutes, ...operationsRoutes, ...paymentsRoutes, ...notificationsRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
     const resources = dev.service.findResources('AWS::ApiGateway::Resource');
     const pathOf = (ref: unknown): string => {
       const id = (ref as { Ref?: string }).Ref;

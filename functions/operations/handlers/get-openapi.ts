@@ -1,11 +1,12 @@
 import { httpHandler } from '../../_platform/http-handler';
 import { buildOpenApiDocument } from '../../_platform/openapi';
 import { checkoutRoutes } from '../../checkout/routes';
+import { notificationsRoutes } from '../../notifications/routes';
 import { paymentsRoutes } from '../../payments/routes';
 import { getOpenApiRoute, operationsRoutes } from '../routes';
 
 // Every capability's routes; a capability with HTTP routes adds its list here.
-const allRoutes = [...operationsRoutes, ...checkoutRoutes, ...paymentsRoutes];
+const allRoutes = [...operationsRoutes, ...checkoutRoutes, ...paymentsRoutes, ...notificationsRoutes];
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
 export const handler = httpHandler(getOpenApiRoute, async () => {

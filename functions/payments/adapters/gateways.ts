@@ -1,35 +1,13 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import { secretsManagerClient } from '../../_platform/aws-clients';
 import { loadConfig } from '../../_platform/config';
 import { documentClient } from '../../_platform/document-client';
 import { dynamoAuditLog } from '../../_platform/audit-log.dynamo';
 import { dynamoCircuitBreakerStore } from '../../_platform/circuit-breaker-store.dynamo';
 import { createHttpClient } from '../../_platform/resilient-http-client';
+import { cachedJsonSecrets } from '../../_platform/secret-cache';
 import type { GatewayId } from '../domain/ports';
 import { GATEWAY_IDS, type GatewayRegistry, paymentGatewayRegistry } from '../gateways/registry';
 import { dynamoTokenCache } from './token-cache.dynamo';
-
-/** Secrets are re-read at most this often, so rotated credentials arrive without a redeploy. */
-const SECRET_MAX_AGE_MS = 300_000;
-
-/**
- * Reads JSON secrets through GetSecretValue and keeps each for SECRET_MAX_AGE_MS: what Powertools Parameters'
- * getSecret does, in a few lines instead of its provider layer (every payment function is within a few KB of its
- * bundle budget).
- */
-const cachedJsonSecrets = () => {
-  const cache = new Map<string, { value: unknown; until: number }>();
-  const client = secretsManagerClient();
-  return async (arn: string): Promise<unknown> => {
-    const hit = cache.get(arn);
-    if (hit && hit.until > Date.now()) return hit.value;
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    const value: unknown = JSON.parse(SecretString ?? '{}');
-    cache.set(arn, { value, until: Date.now() + SECRET_MAX_AGE_MS });
-    return value;
-  };
-};
 
 const gatewayConfigSchema = () =>
   z.object({
