@@ -36,7 +36,7 @@ export interface OperatorCredentials {
  */
 export const operatorFetch = async (
   url: string,
-  request: { method: string; body?: unknown },
+  request: { method: string; body?: unknown; headers?: Readonly<Record<string, string>> },
   credentials: OperatorCredentials,
   region = 'us-east-1',
 ): Promise<Response> => {
@@ -50,7 +50,7 @@ export const operatorFetch = async (
     port: target.port ? Number(target.port) : undefined,
     path: target.pathname,
     query: Object.fromEntries(target.searchParams),
-    headers: { host: target.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { host: target.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
     body,
   });
   // fetch sets Host itself (to the same value).

@@ -202,7 +202,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       const p = props(destination);
       const target = p.EventDestination ?? {};
       if (target.Enabled === false || !target.SnsDestination) continue;
-      ses.addEventDestination(String(p.ConfigurationSetName), { topicArn: String(target.SnsDestination.TopicArn), eventTypes: target.MatchingEventTypes ?? [] });
+      ses.addEventDestination(String(p.ConfigurationSetName), { topicArn: String(target.SnsDestination.TopicARN), eventTypes: target.MatchingEventTypes ?? [] });
     }
 
     // Provider secrets: the template's initial value, overridden by the local secrets file.

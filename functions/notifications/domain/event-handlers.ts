@@ -35,7 +35,6 @@ const REASON_TEXT: Readonly<Record<string, string>> = {
   DECLINED: 'the payment was declined',
 };
 
-const orderIdOnly = z.object({});
 const paymentFailedData = z.object({ failureCode: z.optional(z.string()), methodsAvailable: z.optional(z.array(z.string())) });
 const shipmentData = z.object({
   sellerId: z.optional(z.string()), carrier: z.string(), trackingNumber: z.string(), status: z.optional(z.string()),
@@ -47,19 +46,25 @@ const payoutData = z.object({ sellerId: z.optional(z.string()), payoutId: z.stri
 
 /**
  * Which messages each event sends (ARCHITECTURE.md's event vocabulary). Contact data is read from the order (buyers)
- * and the seller directory, not carried in events. An event about an order that does not exist (yet) throws, so it is
- * retried and finally dead-lettered; a seller with no contact on file is skipped and logged by the caller's metrics.
+ * and the seller directory, not carried in events. An event about an order that does not exist sends nothing (every
+ * producer writes the order before its events, so a retry would not find it either), nor does one for a seller with
+ * no contact on file.
  */
 export const notificationEventHandlers = (deps: EventHandlerDeps): EventHandlers => {
-  const orderOf = async (event: EventEnvelope): Promise<OrderSummary> => {
-    const orderId = event.orderId;
-    const order = orderId ? await deps.orders.get(orderId) : undefined;
-    if (!order) throw new Error(`${event.type} ${event.id}: order ${orderId ?? '(none)'} not found`);
-    return order;
-  };
-  const toBuyer = async (event: EventEnvelope, type: MessageType, data: (order: OrderSummary) => Record<string, unknown>) => {
+  const orderOf = async (event: EventEnvelope): Promise<OrderSummary | undefined> => (event.orderId ? deps.orders.get(event.orderId) : undefined);
+  /**
+   * One message to the order's buyer. The event's data is checked only once the order is known: an event about an
+   * order we do not have sends nothing, however its data looks.
+   */
+  const toBuyer = async <S extends z.core.$ZodType>(
+    event: EventEnvelope,
+    schema: S,
+    message: (order: OrderSummary, data: z.core.output<S>) => { type: MessageType; data: Record<string, unknown> },
+  ) => {
     const order = await orderOf(event);
-    await sendNotification(deps, { source: event.id, type, recipient: buyerOf(order), data: { orderId: order.orderId, ...data(order) } });
+    if (!order) return;
+    const { type, data } = message(order, parseOrThrow(schema, event.data, 'input'));
+    await sendNotification(deps, { source: event.id, type, recipient: buyerOf(order), data: { orderId: order.orderId, ...data } });
   };
   const toSeller = async (event: EventEnvelope, sellerId: string | undefined, type: MessageType, data: Record<string, unknown>) => {
     const seller = sellerId ? await deps.store.getContact(sellerId) : undefined;
@@ -69,8 +74,8 @@ export const notificationEventHandlers = (deps: EventHandlerDeps): EventHandlers
 
   return {
     'order.paid': async (event) => {
-      parseOrThrow(orderIdOnly, event.data, 'input');
       const order = await orderOf(event);
+      if (!order) return;
       await sendNotification(deps, {
         source: event.id, type: 'order_confirmation', recipient: buyerOf(order),
         data: { orderId: order.orderId, amount: order.amount, paymentMethod: order.paymentMethod, itemCount: order.items.reduce((n, item) => n + item.quantity, 0) },
@@ -83,42 +88,39 @@ export const notificationEventHandlers = (deps: EventHandlerDeps): EventHandlers
         });
       }
     },
-    'payment.failed': async (event) => {
-      const data = parseOrThrow(paymentFailedData, event.data, 'input');
-      const code = data.failureCode ?? 'DECLINED';
-      await toBuyer(event, 'payment_failed', (order) => ({
-        amount: order.amount, reason: code, reasonText: REASON_TEXT[code] ?? 'the payment did not go through',
-        methods: (data.methodsAvailable ?? []).join(', '),
-      }));
-    },
-    'shipment.created': async (event) => {
-      const data = parseOrThrow(shipmentData, event.data, 'input');
-      await toBuyer(event, 'shipment_update', () => ({ carrier: data.carrier, trackingNumber: data.trackingNumber, status: data.status ?? 'pending' }));
-    },
-    'shipment.status_changed': async (event) => {
-      const data = parseOrThrow(shipmentData, event.data, 'input');
-      const type: MessageType = data.status === 'delivered' ? 'shipment_delivered' : 'shipment_update';
-      await toBuyer(event, type, () => ({ carrier: data.carrier, trackingNumber: data.trackingNumber, status: data.status ?? 'in_transit' }));
-    },
-    'shipment.delayed': async (event) => {
-      const data = parseOrThrow(shipmentData, event.data, 'input');
-      await toBuyer(event, 'shipment_delayed', () => ({
-        carrier: data.carrier, trackingNumber: data.trackingNumber, ...(data.estimatedDeliveryDate && { estimatedDeliveryDate: data.estimatedDeliveryDate }),
-      }));
-    },
-    'order.cancelled': async (event) => {
-      const data = parseOrThrow(moneyReasonData, event.data, 'input');
-      await toBuyer(event, 'order_cancelled', (order) => ({
-        reason: data.reason ?? 'cancelled', ...(data.amount && data.amount.value > 0 && { amount: data.amount }),
-        refundTimeline: REFUND_TIMELINE[order.paymentMethod] ?? '5-10 business days',
-      }));
-    },
-    'refund.succeeded': async (event) => {
-      const data = parseOrThrow(moneyReasonData, event.data, 'input');
-      await toBuyer(event, 'refund_succeeded', (order) => ({
-        amount: data.amount ?? order.amount, reason: data.reason ?? 'refund', refundTimeline: REFUND_TIMELINE[order.paymentMethod] ?? '5-10 business days',
-      }));
-    },
+    'payment.failed': (event) =>
+      toBuyer(event, paymentFailedData, (order, data) => {
+        const code = data.failureCode ?? 'DECLINED';
+        const reasonText = REASON_TEXT[code] ?? 'the payment did not go through';
+        return { type: 'payment_failed', data: { amount: order.amount, reason: code, reasonText, methods: (data.methodsAvailable ?? []).join(', ') } };
+      }),
+    'shipment.created': (event) =>
+      toBuyer(event, shipmentData, (_order, data) => ({
+        type: 'shipment_update', data: { carrier: data.carrier, trackingNumber: data.trackingNumber, status: data.status ?? 'pending' },
+      })),
+    'shipment.status_changed': (event) =>
+      toBuyer(event, shipmentData, (_order, data) => ({
+        type: data.status === 'delivered' ? 'shipment_delivered' : 'shipment_update',
+        data: { carrier: data.carrier, trackingNumber: data.trackingNumber, status: data.status ?? 'in_transit' },
+      })),
+    'shipment.delayed': (event) =>
+      toBuyer(event, shipmentData, (_order, data) => ({
+        type: 'shipment_delayed',
+        data: { carrier: data.carrier, trackingNumber: data.trackingNumber, ...(data.estimatedDeliveryDate && { estimatedDeliveryDate: data.estimatedDeliveryDate }) },
+      })),
+    'order.cancelled': (event) =>
+      toBuyer(event, moneyReasonData, (order, data) => ({
+        type: 'order_cancelled',
+        data: {
+          reason: data.reason ?? 'cancelled', ...(data.amount && data.amount.value > 0 && { amount: data.amount }),
+          refundTimeline: REFUND_TIMELINE[order.paymentMethod] ?? '5-10 business days',
+        },
+      })),
+    'refund.succeeded': (event) =>
+      toBuyer(event, moneyReasonData, (order, data) => ({
+        type: 'refund_succeeded',
+        data: { amount: data.amount ?? order.amount, reason: data.reason ?? 'refund', refundTimeline: REFUND_TIMELINE[order.paymentMethod] ?? '5-10 business days' },
+      })),
     'stock.low': async (event) => {
       const data = parseOrThrow(stockLowData, event.data, 'input');
       await toSeller(event, data.sellerId ?? event.sellerId, 'seller_low_stock', { sku: data.sku, level: data.level });
