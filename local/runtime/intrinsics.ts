@@ -77,6 +77,10 @@ export const identityOf = (stackName: string, logicalId: string, resource: CfnRe
       const keyId = `${id(8)}-${id(4)}-${id(4)}-${id(4)}-${id(12)}`;
       return { physicalName: keyId, ref: keyId, attributes: { Arn: arn('kms', `key/${keyId}`), KeyId: keyId } };
     }
+    case 'AWS::Events::Rule': {
+      const rule = name('Name', 64);
+      return { physicalName: rule, ref: rule, attributes: { Arn: arn('events', `rule/${rule}`) } };
+    }
     case 'AWS::ApiGateway::RestApi': {
       const apiId = id(10);
       return { physicalName: apiId, ref: apiId, attributes: { RootResourceId: shortHash(`${apiId}/root`, 10), RestApiId: apiId } };

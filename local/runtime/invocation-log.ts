@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsService, InvokeFunction } from './contracts';
 
 /** Who invoked a function locally. */
-export type InvocationSource = 'apigateway' | 'sqs' | 'stepfunctions';
+export type InvocationSource = 'apigateway' | 'sqs' | 'stepfunctions' | 'events';
 
 export interface InvocationRecord {
   readonly functionName: string;

@@ -9,6 +9,7 @@ import { createSecretsManagerEmulator } from './emulators/secrets-manager';
 import { createSesEmulator } from './emulators/ses';
 import { createSnsEmulator } from './emulators/sns';
 import { createSqsEmulator } from './emulators/sqs';
+import { createScheduler } from './emulators/scheduler';
 import { createStepFunctionsEmulator } from './emulators/stepfunctions';
 import { startSqsEventSource } from './event-source-mapping';
 import { TemplateResolver } from './intrinsics';
@@ -27,7 +28,7 @@ const EMULATED_TYPES = new Set([
   'AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::StepFunctions::StateMachine',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage',
   'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::UsagePlanKey',
-  'AWS::ApiGateway::GatewayResponse', 'AWS::SES::ConfigurationSet', 'AWS::SES::ConfigurationSetEventDestination',
+  'AWS::ApiGateway::GatewayResponse', 'AWS::Events::Rule', 'AWS::SES::ConfigurationSet', 'AWS::SES::ConfigurationSetEventDestination',
 ]);
 /**
  * Types with no local behaviour: IAM is not enforced locally (cdk-nag checks least privilege in the tests), KMS
@@ -281,6 +282,29 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
         definition: p.Definition ?? JSON.parse(String(p.DefinitionString)),
         type: p.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
       });
+    }
+
+    const scheduler = createScheduler({ invoke: invocations.wrap(registry.invoke, 'events'), log: opts.log });
+    started.push(scheduler);
+    services.push(scheduler.service);
+    for (const rule of ofType('AWS::Events::Rule')) {
+      const p = props(rule);
+      const identity = resolver.identity(rule.stackName, rule.logicalId);
+      if (p.ScheduleExpression === undefined) throw new LocalRuntimeError(`${constructPath(rule)}: only scheduled rules run locally (this one has an event pattern)`);
+      const targets = (p.Targets ?? []) as Array<{ Arn: string; Input?: string }>;
+      const notLambda = targets.find((t) => !String(t.Arn).startsWith('arn:aws:lambda:'));
+      if (notLambda) throw new LocalRuntimeError(`${constructPath(rule)} targets ${notLambda.Arn}; locally only Lambda targets run`);
+      try {
+        scheduler.add({
+          name: identity.physicalName,
+          arn: identity.attributes.Arn,
+          scheduleExpression: String(p.ScheduleExpression),
+          enabled: p.State !== 'DISABLED',
+          targets: targets.map((t) => ({ functionArn: String(t.Arn), ...(t.Input !== undefined && { input: String(t.Input) }) })),
+        });
+      } catch (err) {
+        throw new LocalRuntimeError(`${constructPath(rule)}: ${(err as Error).message}`);
+      }
     }
 
     for (const mapping of ofType('AWS::Lambda::EventSourceMapping')) {
