@@ -24,10 +24,7 @@ const createProtocol = (): MessagingProtocol => {
   let webhookUrl: string | undefined;
   const zns = (error: number, message: string, data?: unknown) => ({ status: 200, body: { error, message, ...(data !== undefined && { data }) } });
   return {
-    reset() {
-      refreshToken = FIRST_REFRESH_TOKEN;
-      accessTokens.clear();
-    },
+    // A reset clears the scenario, not the OA's authorization: tokens issued stay valid, as at Zalo.
     control(what, body) {
       if (what !== 'webhook' || typeof body.url !== 'string') return false;
       webhookUrl = body.url;
