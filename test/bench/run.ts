@@ -10,6 +10,7 @@ import { readCloudAssembly, resourcesOfType } from '../../local/runtime/template
 import { startSimulators } from '../../local/simulators';
 import { buildBaseline, importTimeMs, median, sizeOf } from './bundles';
 import { benchCheckoutBaseline, benchCheckouts } from './checkout';
+import { benchNotifications } from './notifications';
 
 /**
  * The dev configuration with the store usage plan's throttle raised far above the load: the bench measures what the
@@ -109,6 +110,12 @@ const main = async () => {
           console.log(`  MISSED: ${what}`);
           missed += 1;
         }
+      }
+      const notifications = await benchNotifications(runtime.endpoints, 200);
+      console.log(`\nNotifications through the queue (order.paid → confirmation e-mail + seller SMS, instant simulators): ${notifications.perSecond.toFixed(1)} notifications/s (${notifications.delivered}/${notifications.count} delivered); baseline bare SES SendEmail ${notifications.baselinePerSecond.toFixed(0)}/s`);
+      if (notifications.delivered < notifications.count) {
+        console.log('  MISSED: every notification delivered');
+        missed += 1;
       }
     } finally {
       await runtime.stop();

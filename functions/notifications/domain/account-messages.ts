@@ -1,10 +1,9 @@
 import { RuleViolationError } from '../../_platform/errors';
-import { UnverifiedRequestError } from './errors';
+import type { LinkPurpose } from './account-links';
 import { recipientIdOfEmail } from './identity';
 import type { Language } from './model';
 import { type NotificationOutcome, type SendDeps, sendNotification } from './send-notification';
 
-export type LinkPurpose = 'account_verification' | 'password_reset';
 export type AccountMessageType = LinkPurpose | 'new_device_login';
 
 /** How long a link works: a reset link briefly, a verification link for a day. */
@@ -45,15 +44,4 @@ export const sendAccountMessage = async (deps: SendDeps, message: AccountMessage
   const data = { link: withToken(message.linkUrl, token), expiresInMinutes: lifetime / 60, expiresInHours: lifetime / 3600 };
   const outcome = await sendNotification(deps, { source: message.source, type: message.type, recipient, data });
   return { ...outcome, linkExpiresAt: new Date(expiresAtSeconds * 1000).toISOString() };
-};
-
-/** The user and expiry of a link token for `purpose`. Throws UnverifiedRequestError (forged) or LINK_EXPIRED (422). */
-export const verifyAccountLink = async (deps: Pick<SendDeps, 'signer' | 'clock'>, token: string, purpose: LinkPurpose) => {
-  const payload = await deps.signer.verify(token);
-  if (!payload || payload.p !== purpose || typeof payload.u !== 'string' || typeof payload.x !== 'number') {
-    throw new UnverifiedRequestError('this link is not one we issued for this purpose');
-  }
-  const expiresAt = new Date(payload.x * 1000);
-  if (expiresAt.getTime() <= deps.clock.now().getTime()) throw new RuleViolationError('LINK_EXPIRED', 'this link has expired; ask for a new one');
-  return { userId: payload.u, purpose, expiresAt: expiresAt.toISOString() };
 };

@@ -1,6 +1,6 @@
 import { httpHandler } from '../../_platform/http-handler';
 import { preferencesDeps } from '../adapters/deps';
-import { verifyAccountLink } from '../domain/account-messages';
+import { verifyAccountLink } from '../domain/account-links';
 import { verifyAccountLinkRoute } from '../routes';
 
 const deps = preferencesDeps();
