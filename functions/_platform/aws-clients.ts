@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 
 /**
@@ -19,6 +20,7 @@ export const sdkClientDefaults = {
 let dynamoDb: DynamoDBClient | undefined;
 let sns: SNSClient | undefined;
 let secretsManager: SecretsManagerClient | undefined;
+let sesv2: SESv2Client | undefined;
 
 /** The DynamoDB client of this cold start. */
 export function dynamoDbClient(): DynamoDBClient {
@@ -33,4 +35,9 @@ export function snsClient(): SNSClient {
 /** The Secrets Manager client of this cold start. */
 export function secretsManagerClient(): SecretsManagerClient {
   return (secretsManager ??= new SecretsManagerClient(sdkClientDefaults));
+}
+
+/** The SES v2 client of this cold start. */
+export function sesv2Client(): SESv2Client {
+  return (sesv2 ??= new SESv2Client(sdkClientDefaults));
 }

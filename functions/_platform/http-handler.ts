@@ -25,6 +25,8 @@ export interface HttpRequest<R extends RouteDefinition = RouteDefinition> {
 export interface HttpResponse {
   status: number;
   body?: unknown;
+  /** A body sent as is instead of `body` as JSON (an HTML page, a CSV download); give its content-type in `headers`. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -94,11 +96,10 @@ export const parseHttp = <R extends RouteDefinition>(
 const toApiResult = (response: HttpResponse): APIGatewayProxyResult => ({
   statusCode: response.status,
   headers: {
-    ...(response.body !== undefined && { 'content-type': 'application/json' }),
+    ...(response.body !== undefined && response.text === undefined && { 'content-type': 'application/json' }),
     ...response.headers,
   },
-  // A text body with its own content type (a CSV download) is sent as it is; anything else is JSON.
-  body: response.body === undefined ? '' : typeof response.body === 'string' && response.headers?.['content-type'] ? response.body : JSON.stringify(response.body),
+  body: response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body)),
 });
 
 /**

@@ -7,7 +7,7 @@ const SECRET_MAX_AGE_MS = 300_000;
 /**
  * Reads JSON secrets through GetSecretValue and keeps each for SECRET_MAX_AGE_MS: what Powertools Parameters'
  * getSecret does, in a few lines instead of its provider layer (every payment function is within a few KB of its
- * bundle budget). Shared by the payment gateways and the carriers.
+ * bundle budget). Shared by the payment gateways, the carriers and the messaging channels.
  */
 export const cachedJsonSecrets = () => {
   const cache = new Map<string, { value: unknown; until: number }>();

@@ -7,5 +7,5 @@ export interface CapabilityProps {
   readonly config: EnvironmentConfig;
   readonly api: CommerceApi;
   /** Tables, topic, queues and secrets of the stateful stack. */
-  readonly data: Pick<StatefulStack, 'tables' | 'eventsTopic' | 'shippingEvents' | 'notificationEvents' | 'providerSecrets'>;
+  readonly data: Pick<StatefulStack, 'tables' | 'eventsTopic' | 'shippingEvents' | 'notificationEvents' | 'providerSecrets' | 'notificationSigningKey'>;
 }

@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 
 export interface EventQueueProps {
   readonly topic: ITopic;
-  /** Event types (the `type` message attribute) this queue receives. */
-  readonly eventTypes: readonly string[];
+  /** Event types (the `type` message attribute) this queue receives; every message when absent (SES events have no type). */
+  readonly eventTypes?: readonly string[];
   readonly visibilityTimeout: Duration;
   readonly maxReceiveCount: number;
   readonly removalPolicy: RemovalPolicy;
@@ -40,7 +40,7 @@ export class EventQueue extends Construct {
     props.topic.addSubscription(
       new SqsSubscription(this.queue, {
         rawMessageDelivery: true,
-        filterPolicy: { type: SubscriptionFilter.stringFilter({ allowlist: [...props.eventTypes] }) },
+        ...(props.eventTypes && { filterPolicy: { type: SubscriptionFilter.stringFilter({ allowlist: [...props.eventTypes] }) } }),
       }),
     );
   }

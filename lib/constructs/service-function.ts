@@ -107,6 +107,16 @@ export class ServiceFunction extends NodejsFunction {
   }
 
   /**
+   * Adds the statement to the role's one default policy. With cdk.json's `createNewPoliciesWithAddToRolePolicy` a
+   * function would make a new AWS::IAM::Policy per statement, and the service stack would pass CloudFormation's
+   * 500-resource limit.
+   */
+  override addToRolePolicy(statement: PolicyStatement): void {
+    // `role`, not `serviceRole`: Function's own constructor adds X-Ray statements before serviceRole is assigned.
+    this.role?.addToPrincipalPolicy(statement);
+  }
+
+  /**
    * Sets `envName` to the table name and grants exactly the access asked for, on the table and its `gsi1` index by
    * name (CDK's grantReadData would allow every index through `index/*`).
    */

@@ -41,6 +41,8 @@ export class StatefulStack extends Stack {
   readonly shippingEvents: EventQueue;
   readonly notificationEvents: EventQueue;
   readonly providerSecrets: Readonly<Record<ProviderId, Secret>>;
+  /** The notifications capability's HMAC key (`signingKey`) for unsubscribe and account links. */
+  readonly notificationSigningKey: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -83,6 +85,16 @@ export class StatefulStack extends Stack {
         reason: 'This queue is itself a dead-letter queue; its messages are redriven by operators.',
       });
     }
+
+    this.notificationSigningKey = new Secret(this, 'NotificationSigningKey', {
+      description: 'HMAC key signing unsubscribe, e-mail verification and password-reset links',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'signingKey', passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.notificationSigningKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating the key invalidates every unsubscribe link already sent, which must keep working (CAN-SPAM: 30 days at least); operators rotate it deliberately.',
+    });
 
     this.providerSecrets = Object.fromEntries(
       PROVIDERS.map((provider) => {

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { environmentConfig } from '../../lib/config/environments';
 import { LOCAL_CREDENTIALS, LocalRuntime, startLocalRuntime } from './runtime';
 import { seedDemoCatalog } from '../demo/seed-catalog';
+import { seedDemoSellers } from '../demo/seed-sellers';
 import type { ProviderSimulator } from '../simulators/contracts';
 import { pointCarrierWebhooksAt, SIMULATED_PROVIDERS, startSimulators } from '../simulators';
 import { startStorefront } from '../web/storefront';
@@ -116,6 +117,9 @@ const main = async (): Promise<void> => {
     if (!ipn.confirmed) process.stdout.write(`bKash IPN subscription not confirmed (HTTP ${ipn.status}): bKash webhooks will not arrive\n`);
     await pointCarrierWebhooksAt(simulators, endpoints.api.url);
     const seeded = await seedDemoCatalog(endpoints.api.url, endpoints.apiKeys[0].value, LOCAL_CREDENTIALS);
+    const sellers = await seedDemoSellers(endpoints.api.url, LOCAL_CREDENTIALS);
+    // Zalo sends its webhooks to the URL set on the OA, not one given per message.
+    await fetch(`${simulators.zalo.url}/__control/webhook`, { method: 'POST', body: JSON.stringify({ url: `${endpoints.api.url}/webhooks/zalo` }) });
     const shop = await startStorefront({ port: options.port + 200, apiUrl: endpoints.api.url, storeKey: endpoints.apiKeys[0].value });
     storefront = shop;
     mkdirSync(LOCAL_DIR, { recursive: true });
@@ -130,11 +134,13 @@ const main = async (): Promise<void> => {
       `  Health       ${endpoints.api.url}/health`,
       `  OpenAPI      ${endpoints.api.url}/openapi.json`,
       `  Store key    ${keys}   → send as x-api-key`,
-      `  AWS endpoint ${endpoints.aws.endpoint}  (DynamoDB, SQS, SNS, Step Functions, Secrets Manager)`,
+      `  Mailbox      ${endpoints.aws.endpoint}/_mailbox   ← every e-mail sent through the local SES (headers, HTML, text)`,
+      `  SMS inboxes  ${['twilio', 'sslwireless', 'esms', 'zalo', 'hifpt'].map((provider) => `${simulatorUrls[provider]}/__inbox`).join('  ')}`,
+      `  AWS endpoint ${endpoints.aws.endpoint}  (DynamoDB, SQS, SNS, SES, Step Functions, Secrets Manager)`,
       `               AWS_ENDPOINT_URL=${endpoints.aws.endpoint} AWS_REGION=${endpoints.aws.region} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
       `  Functions    ${runtime.functionNames.length} (logs below, prefixed with their name)`,
       `  Simulators   ${Object.entries(simulatorUrls).map(([provider, url]) => `${provider} ${url}`).join(', ')} (hosted payer pages; POST /__control/scenario to inject faults)`,
-      `  Catalog      ${seeded} demo products added through PUT /v1/products/{sku} (SigV4 with the local credentials above)`,
+      `  Catalog      ${seeded} demo products added through PUT /v1/products/{sku} (SigV4 with the local credentials above); ${sellers} demo sellers' contacts`,
       `  Endpoints    ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'endpoints.json'))}; provider secrets in ${path.relative(PROJECT_ROOT, path.join(LOCAL_DIR, 'secrets.json'))}`,
       '',
       `Ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (synth ${(synthMs / 1000).toFixed(1)} s). Ctrl-C stops everything.`,

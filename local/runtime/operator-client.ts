@@ -36,13 +36,13 @@ export interface OperatorCredentials {
  */
 export const operatorFetch = async (
   url: string,
-  request: { method: string; body?: unknown; contentType?: string },
+  request: { method: string; body?: unknown; headers?: Readonly<Record<string, string>> },
   credentials: OperatorCredentials,
   region = 'us-east-1',
 ): Promise<Response> => {
   const target = new URL(url);
   // A body with its own content type (a CSV upload) is sent as it is; anything else as JSON.
-  const body = request.body === undefined ? undefined : request.contentType ? String(request.body) : JSON.stringify(request.body);
+  const body = request.body === undefined ? undefined : request.headers?.['content-type'] ? String(request.body) : JSON.stringify(request.body);
   const signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: NodeSha256 });
   const signed = await signer.sign({
     method: request.method,
@@ -51,7 +51,7 @@ export const operatorFetch = async (
     port: target.port ? Number(target.port) : undefined,
     path: target.pathname,
     query: Object.fromEntries(target.searchParams),
-    headers: { host: target.host, ...(body === undefined ? {} : { 'content-type': request.contentType ?? 'application/json' }) },
+    headers: { host: target.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
     body,
   });
   // fetch sets Host itself (to the same value).

@@ -6,6 +6,7 @@ import { startRestApi } from './apigateway/rest-api';
 import { startAwsEndpoint } from './emulators/aws-endpoint';
 import { startDynamoDb } from './emulators/dynamodb';
 import { createSecretsManagerEmulator } from './emulators/secrets-manager';
+import { createSesEmulator } from './emulators/ses';
 import { createSnsEmulator } from './emulators/sns';
 import { createSqsEmulator } from './emulators/sqs';
 import { createScheduler } from './emulators/scheduler';
@@ -27,7 +28,7 @@ const EMULATED_TYPES = new Set([
   'AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::StepFunctions::StateMachine',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage',
   'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::UsagePlanKey',
-  'AWS::ApiGateway::GatewayResponse', 'AWS::Events::Rule',
+  'AWS::ApiGateway::GatewayResponse', 'AWS::Events::Rule', 'AWS::SES::ConfigurationSet', 'AWS::SES::ConfigurationSetEventDestination',
 ]);
 /**
  * Types with no local behaviour: IAM is not enforced locally (cdk-nag checks least privilege in the tests), KMS
@@ -107,6 +108,16 @@ const checkSupported = (resources: Located[]): void => {
 
 const num = (value: unknown, fallback: number): number => (value === undefined ? fallback : Number(value));
 
+/** A secret's first value: its SecretString, or what GenerateSecretString asks for (a random key in a JSON template). */
+const initialSecretValue = (p: Record<string, any>): Record<string, unknown> => {
+  const generate = p.GenerateSecretString as { SecretStringTemplate?: string; GenerateStringKey?: string; PasswordLength?: number } | undefined;
+  if (p.SecretString === undefined && generate?.GenerateStringKey) {
+    const template = JSON.parse(generate.SecretStringTemplate ?? '{}') as Record<string, unknown>;
+    return { ...template, [generate.GenerateStringKey]: randomBytes(Math.ceil((generate.PasswordLength ?? 32) * 0.75)).toString('base64url') };
+  }
+  return JSON.parse(String(p.SecretString ?? '{}')) as Record<string, unknown>;
+};
+
 /**
  * Starts everything the synthesized template declares on this machine: DynamoDB (dynalite), SQS, SNS, Secrets
  * Manager and Step Functions behind one AWS endpoint, every function from its cdk.out bundle in worker threads, the
@@ -139,12 +150,13 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     started.push(sqs);
     const sns = createSnsEmulator({ sqs, onDeliveryError: (sub, err) => opts.log(`[sns] delivery to ${sub} failed: ${String(err)}`) });
     const secretsManager = createSecretsManagerEmulator();
+    const ses = createSesEmulator({ publish: (input) => sns.publish(input), onPublishError: (err) => opts.log(`[ses] event not published: ${String(err)}`) });
     const notStarted: InvokeFunction = async () => ({ ok: false, errorType: 'ResourceNotFoundException', errorMessage: 'functions not started yet' });
     let invokeFunction = notStarted;
     let invokeFromApi = notStarted;
     const stepFunctions = createStepFunctionsEmulator({ invoke: (fn, payload) => invokeFunction(fn, payload), log: opts.log });
     started.push(stepFunctions);
-    services.push(dynamodb.service, sqs, sns, secretsManager, stepFunctions, invocationLogService(invocations));
+    services.push(ses, dynamodb.service, sqs, sns, secretsManager, stepFunctions, invocationLogService(invocations));
 
     // Data first: tables, queues (dead-letter queues before the queues that redrive to them), topics, subscriptions.
     for (const table of ofType('AWS::DynamoDB::Table')) {
@@ -185,6 +197,15 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       });
     }
 
+    // SES configuration sets and their SNS event destinations (after the topics they publish to).
+    for (const set of ofType('AWS::SES::ConfigurationSet')) ses.createConfigurationSet(resolver.identity(set.stackName, set.logicalId).physicalName);
+    for (const destination of ofType('AWS::SES::ConfigurationSetEventDestination')) {
+      const p = props(destination);
+      const target = p.EventDestination ?? {};
+      if (target.Enabled === false || !target.SnsDestination) continue;
+      ses.addEventDestination(String(p.ConfigurationSetName), { topicArn: String(target.SnsDestination.TopicARN), eventTypes: target.MatchingEventTypes ?? [] });
+    }
+
     // Provider secrets: the template's initial value, overridden by the local secrets file.
     const secrets = ofType('AWS::SecretsManager::Secret');
     const providerOf = (secret: Located): string =>
@@ -193,7 +214,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     const simulated = opts.simulatorSecrets ?? {};
     const defaults = Object.fromEntries(secrets.map((s) => {
       const provider = providerOf(s);
-      const value = provider in simulated ? { simulator: true } : JSON.parse(String(props(s).SecretString ?? '{}')) as Record<string, unknown>;
+      const value = provider in simulated ? { simulator: true } : initialSecretValue(props(s));
       return [provider, value];
     }));
     const localValues = loadLocalSecrets(opts.secretsFile, defaults);

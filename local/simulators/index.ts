@@ -6,6 +6,11 @@ import { startGhnSimulator } from './ghn';
 import { startNagadSimulator } from './nagad';
 import { startPathaoSimulator } from './pathao';
 import { startSteadfastSimulator } from './steadfast';
+import { startEsmsSimulator } from './esms';
+import { startHifptSimulator } from './hifpt';
+import { startSslWirelessSimulator } from './sslwireless';
+import { startTwilioSimulator } from './twilio';
+import { startZaloSimulator } from './zalo';
 
 type StartSimulator = (options: { host?: string; port?: number }) => Promise<ProviderSimulator>;
 
@@ -17,6 +22,11 @@ const SIMULATORS = {
   pathao: startPathaoSimulator,
   steadfast: startSteadfastSimulator,
   easypost: startEasyPostSimulator,
+  twilio: startTwilioSimulator,
+  sslwireless: startSslWirelessSimulator,
+  esms: startEsmsSimulator,
+  zalo: startZaloSimulator,
+  hifpt: startHifptSimulator,
 } satisfies Record<string, StartSimulator>;
 
 export type SimulatedProvider = keyof typeof SIMULATORS;

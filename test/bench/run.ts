@@ -12,6 +12,7 @@ import { buildBaseline, importTimeMs, median, sizeOf } from './bundles';
 import { benchCheckoutBaseline, benchCheckouts } from './checkout';
 import { benchSnsVerification } from './sns-verify';
 import { benchQuotes } from './quotes';
+import { benchNotifications } from './notifications';
 
 /**
  * The dev configuration with the store usage plan's throttle raised far above the load: the bench measures what the
@@ -132,6 +133,13 @@ const main = async () => {
       console.log(`target: p99 ≤ ${MAX_QUOTE_P99_WITH_SLOW_CARRIER_MS} ms with a slow carrier (deadline 2.5 s), every such answer degraded`);
       if (quotesSlow.latencyMs.p99 > MAX_QUOTE_P99_WITH_SLOW_CARRIER_MS || quotesSlow.degraded !== quotesSlow.requests) {
         console.log('  MISSED: quote deadline with a slow carrier');
+        missed += 1;
+      }
+
+      const notifications = await benchNotifications(runtime.endpoints, 200);
+      console.log(`\nNotifications through the queue (order.paid → confirmation e-mail + seller SMS, instant simulators): ${notifications.perSecond.toFixed(1)} notifications/s (${notifications.delivered}/${notifications.count} delivered); baseline bare SES SendEmail ${notifications.baselinePerSecond.toFixed(0)}/s`);
+      if (notifications.delivered < notifications.count) {
+        console.log('  MISSED: every notification delivered');
         missed += 1;
       }
     } finally {

@@ -73,8 +73,8 @@ describe('functions', () => {
     expect(fn.Properties.Environment.Variables).toMatchObject({ PAYMENT_GATEWAYS: 'bkash' });
   });
 
-  it('feed both event queues to their consumers in batches with partial failures', () => {
-    dev.service.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  it('feed both event queues and the SES events queue to their consumers in batches with partial failures', () => {
+    dev.service.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     dev.service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -97,7 +97,8 @@ describe('REST API', () => {
     const { operationsRoutes } = require('../../functions/operations/routes') as typeof import('../../functions/operations/routes');
     const { paymentsRoutes } = require('../../functions/payments/routes') as typeof import('../../functions/payments/routes');
     const { shippingRoutes } = require('../../functions/shipping/routes') as typeof import('../../functions/shipping/routes');
-    const documented = [...checkoutRoutes, ...operationsRoutes, ...paymentsRoutes, ...shippingRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
+    const { notificationsRoutes } = require('../../functions/notifications/routes') as typeof import('../../functions/notifications/routes');
+    const documented = [...checkoutRoutes, ...operationsRoutes, ...paymentsRoutes, ...shippingRoutes, ...notificationsRoutes].map((r) => `${r.method} ${r.path} ${r.auth}`).sort();
     const resources = dev.service.findResources('AWS::ApiGateway::Resource');
     const pathOf = (ref: unknown): string => {
       const id = (ref as { Ref?: string }).Ref;
@@ -207,5 +208,15 @@ describe('operations', () => {
     const metricNames = alarms.map((a) => a.Properties.MetricName);
     expect(metricNames).toEqual(expect.arrayContaining(['ApproximateNumberOfMessagesVisible', '5XXError', 'Latency', 'Errors', 'ExecutionsFailed']));
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+  });
+});
+
+describe('CloudFormation limits', () => {
+  it('keep the service stack under 500 resources, with one IAM policy per function role (plus the saga callbacks)', () => {
+    const resources = Object.keys(prod.service.toJSON().Resources as Record<string, unknown>);
+    const roles = Object.keys(prod.service.findResources('AWS::IAM::Role')).length;
+    const policies = Object.keys(prod.service.findResources('AWS::IAM::Policy')).length;
+    expect(resources.length).toBeLessThan(500);
+    expect(policies).toBeLessThanOrEqual(roles + 4);
   });
 });

@@ -72,7 +72,8 @@ describe('events', () => {
 
 describe('provider secrets', () => {
   it('exist once per provider, starting with the environment’s base URL', () => {
-    dev.stateful.resourceCountIs('AWS::SecretsManager::Secret', PROVIDERS.length);
+    // One per provider, plus the notifications signing key.
+    dev.stateful.resourceCountIs('AWS::SecretsManager::Secret', PROVIDERS.length + 1);
     dev.stateful.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: JSON.stringify({ baseUrl: 'https://tokenized.sandbox.bka.sh' }) });
     prod.stateful.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: JSON.stringify({ baseUrl: 'https://tokenized.pay.bka.sh' }) });
   });

@@ -10,7 +10,7 @@ export const handler = httpHandler(getCarrierManifestRoute, async ({ params }) =
   const { csv } = await carrierManifest(deps, params.carrier, params.day);
   return {
     status: 200,
-    body: csv,
+    text: csv,
     headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${params.carrier}-${params.day}.csv"` },
   };
 });

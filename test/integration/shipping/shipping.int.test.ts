@@ -182,7 +182,7 @@ describe('legacy (csv) carriers', () => {
       `${shipment.trackingNumber},teleported,2030-01-02T10:00:00Z,`,
       `${shipment.trackingNumber},delivered,yesterday,`,
     ].join('\n');
-    const imported = await operatorFetch(`${api}/shipping/tracking-imports/sundarban`, { method: 'POST', body: csv, contentType: 'text/csv' }, operator);
+    const imported = await operatorFetch(`${api}/shipping/tracking-imports/sundarban`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } }, operator);
     expect(imported.status).toBe(200);
     const report = (await imported.json()) as { applied: Array<{ line: number; changed: boolean }>; rejected: Array<{ line: number; reason: string }> };
     expect(report.applied).toEqual([expect.objectContaining({ line: 2, changed: true }), expect.objectContaining({ line: 3, changed: false })]);

@@ -1,0 +1,88 @@
+import { ProviderIndeterminateError, ProviderRetryableError } from '../../../functions/_platform/errors';
+import { RecipientRejectedError } from '../../../functions/notifications/domain/errors';
+import type { Channel, MessageRecord, Preferences, Recipient, Suppression } from '../../../functions/notifications/domain/model';
+import type {
+  ChannelRegistry, Claim, MessageChannel, MessagingProviderId, NotificationStore, OutboundMessage, TemplateStore, TokenSigner,
+} from '../../../functions/notifications/domain/ports';
+import { ConcurrentUpdateError } from '../../../functions/payments/domain/errors';
+
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** NotificationStore in memory, with the DynamoDB adapter's conditions (claim once unless retryable; versioned saves). */
+export class InMemoryNotificationStore implements NotificationStore {
+  readonly messages = new Map<string, MessageRecord>();
+  readonly preferences = new Map<string, Preferences>();
+  readonly contacts = new Map<string, Recipient>();
+  readonly suppressions = new Map<string, Suppression>();
+
+  async claimMessage(record: MessageRecord): Promise<Claim> {
+    const stored = this.messages.get(record.messageId);
+    if (stored && !stored.retryable) return { claimed: false, record: copy(stored) };
+    const claimed: MessageRecord = stored
+      ? { ...record, retryable: undefined, attempts: [...stored.attempts, ...record.attempts], history: [...stored.history, ...record.history], createdAt: stored.createdAt, version: stored.version + 1 }
+      : record;
+    this.messages.set(record.messageId, copy(claimed));
+    return { claimed: true, record: copy(claimed) };
+  }
+  async saveMessage(record: MessageRecord) {
+    if ((this.messages.get(record.messageId)?.version ?? 0) !== record.version - 1) throw new ConcurrentUpdateError(`message ${record.messageId} changed`);
+    this.messages.set(record.messageId, copy(record));
+  }
+  async getMessage(messageId: string) {
+    const found = this.messages.get(messageId);
+    return found && copy(found);
+  }
+  async findByProviderMessageId(provider: string, providerMessageId: string) {
+    return [...this.messages.values()].find((m) => m.provider === provider && m.providerMessageId === providerMessageId);
+  }
+  async getPreferences(recipientId: string) {
+    return this.preferences.get(recipientId);
+  }
+  async putPreferences(preferences: Preferences) {
+    this.preferences.set(preferences.recipientId, copy(preferences));
+  }
+  async getContact(recipientId: string) {
+    return this.contacts.get(recipientId);
+  }
+  async putContact(contact: Recipient) {
+    this.contacts.set(contact.recipientId, copy(contact));
+  }
+  async getSuppression(addressHash: string) {
+    return this.suppressions.get(addressHash);
+  }
+  async putSuppression(suppression: Suppression) {
+    this.suppressions.set(suppression.addressHash, copy(suppression));
+  }
+}
+
+export const noStoredTemplates: TemplateStore = { find: async () => undefined };
+
+/** A provider that records what it sent and behaves as told: accept, be down, refuse the number, or time out after sending. */
+export class FakeProvider implements MessageChannel {
+  readonly sent: OutboundMessage[] = [];
+  behaviour: 'accept' | 'down' | 'reject-recipient' | 'indeterminate' = 'accept';
+
+  constructor(readonly provider: MessagingProviderId, readonly channel: Channel) {}
+
+  async send(message: OutboundMessage) {
+    if (this.behaviour === 'down') throw new ProviderRetryableError(this.provider, `${this.provider} is down`);
+    if (this.behaviour === 'reject-recipient') throw new RecipientRejectedError(this.provider, 'invalid_address', 'invalid number');
+    this.sent.push(message);
+    if (this.behaviour === 'indeterminate') throw new ProviderIndeterminateError(this.provider, 'timed out after sending');
+    return { providerMessageId: `${this.provider}-${this.sent.length}`, status: 'queued' as const };
+  }
+}
+
+/** A registry over fake providers: one chain per channel. */
+export const fakeRegistry = (chains: Partial<Record<Channel, FakeProvider[]>>): ChannelRegistry => ({
+  chain: (channel) => chains[channel] ?? [],
+  receipts: () => {
+    throw new Error('no receipts in this fake');
+  },
+});
+
+/** A signer whose tokens are readable (`signed:<json>`); tests of the real one are in token-signer tests. */
+export const fakeSigner: TokenSigner = {
+  sign: async (payload) => `signed.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`,
+  verify: async (token) => (token.startsWith('signed.') ? JSON.parse(Buffer.from(token.slice(7), 'base64url').toString()) : undefined),
+};
