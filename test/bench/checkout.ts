@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { operatorFetch } from '../../local/runtime/operator-client';
 import type { LocalEndpoints } from '../../local/runtime/runtime';
 import type { PaymentSimulator } from '../../local/simulators/contracts';
@@ -11,11 +11,16 @@ export interface CheckoutBenchResult {
   readonly ordersPerSecond: number;
   /** Of the answered (201) checkouts only; refusals (429 throttling, 503) are counted in `statuses`. */
   readonly latencyMs: { p50: number; p95: number; p99: number };
+  /** Each buyer's final answer (after retrying 5xx and 409 REQUEST_IN_PROGRESS with the same Idempotency-Key). */
   readonly statuses: Record<number, number>;
+  /** First answers that were retried (504 gateway timeout, 409 in progress, 5xx), by status. */
+  readonly retried: Record<number, number>;
   /** Orders the API answered 201 for that are not in the table. */
   readonly lost: number;
-  /** Order ids answered twice, or stock taken more than the answered orders account for. */
+  /** Orders in the table beyond one per buyer answered 201 (a key that made two orders, or an order nobody got). */
   readonly doubled: number;
+  /** Units taken from stock that no order in the table holds. */
+  readonly stockLeaked: number;
 }
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
@@ -35,6 +40,9 @@ export const runConcurrently = async (requests: number, concurrency: number, job
   return { latencies: latencies.sort((a, b) => a - b), wallMs: performance.now() - started };
 };
 
+/** How often a buyer asks again after an unknown answer before giving up (each wait 0.5 s longer). */
+const MAX_CLIENT_TRIES = 8;
+
 const orderBody = (sku: string) => ({
   buyer: { name: 'Bench Buyer', email: 'bench@example.com', phone: '+8801700000000', address: { line1: 'Road 1', city: 'Dhaka', postalCode: '1000', country: 'BD' } },
   items: [{ sku, quantity: 1 }],
@@ -44,8 +52,8 @@ const orderBody = (sku: string) => ({
 
 /**
  * `requests` checkouts through the local stack (API → Lambda → DynamoDB, bKash simulator, Step Functions), at most
- * `concurrency` in flight, each with its own Idempotency-Key; then counts what the table holds to prove nothing was
- * lost or doubled.
+ * `concurrency` in flight, each buyer with its own Idempotency-Key (asking again with it after an unknown answer); then
+ * counts what the table and the stock hold to prove nothing was lost, doubled or leaked.
  */
 export const benchCheckouts = async (endpoints: LocalEndpoints, requests: number, concurrency: number): Promise<CheckoutBenchResult> => {
   const operator = { accessKeyId: endpoints.aws.accessKeyId, secretAccessKey: endpoints.aws.secretAccessKey };
@@ -58,42 +66,63 @@ export const benchCheckouts = async (endpoints: LocalEndpoints, requests: number
   if (!put.ok) throw new Error(`seeding the bench product answered ${put.status}`);
 
   const statuses: Record<number, number> = {};
+  const retried: Record<number, number> = {};
   const orderIds: string[] = [];
   const { latencies, wallMs } = await runConcurrently(requests, concurrency, async () => {
-    const res = await fetch(`${endpoints.api.url}/checkouts`, {
-      method: 'POST',
-      headers: { 'x-api-key': endpoints.apiKeys[0].value, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify(orderBody(sku)),
-    });
-    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-    if (res.status !== 201) {
-      await res.text();
-      return false;
+    // A real client: an answer that may hide a created order (gateway timeout, 5xx) or a request still running (409)
+    // is asked again with the same key and body, until the API gives the first answer back.
+    const key = randomUUID();
+    for (let attempt = 1; ; attempt += 1) {
+      const res = await fetch(`${endpoints.api.url}/checkouts`, {
+        method: 'POST',
+        headers: { 'x-api-key': endpoints.apiKeys[0].value, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(orderBody(sku)),
+      });
+      const body = await res.text();
+      const unknown = res.status >= 500 || (res.status === 409 && body.includes('REQUEST_IN_PROGRESS'));
+      if (unknown && attempt < MAX_CLIENT_TRIES) {
+        retried[res.status] = (retried[res.status] ?? 0) + 1;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        continue;
+      }
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status !== 201) return false;
+      orderIds.push((JSON.parse(body) as { orderId: string }).orderId);
+      return true;
     }
-    orderIds.push(((await res.json()) as { orderId: string }).orderId);
-    return true;
   });
 
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints.aws.dynamodb, region: endpoints.aws.region, credentials: { accessKeyId: endpoints.aws.accessKeyId, secretAccessKey: endpoints.aws.secretAccessKey } }));
   const ordersTable = resourceRef(endpoints, 'Stateful/OrdersTable');
   const catalogTable = resourceRef(endpoints, 'Stateful/CatalogTable');
-  let lost = 0;
-  for (const orderId of orderIds) {
-    const { Item } = await ddb.send(new GetCommand({ TableName: ordersTable, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }));
-    if (!Item) lost += 1;
-  }
+  const inTable = new Set<string>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(new ScanCommand({
+      TableName: ordersTable, FilterExpression: 'sk = :order', ExpressionAttributeValues: { ':order': 'ORDER' }, ExclusiveStartKey: startKey,
+      ProjectionExpression: 'orderId, #items', ExpressionAttributeNames: { '#items': 'items' },
+    }));
+    for (const item of page.Items ?? []) {
+      if ((item.items as Array<{ sku: string }>).some((line) => line.sku === sku)) inTable.add(item.orderId as string);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
   const { Item: product } = await ddb.send(new GetCommand({ TableName: catalogTable, Key: { pk: `PRODUCT#${sku}`, sk: 'PRODUCT' }, ConsistentRead: true }));
   ddb.destroy();
+  const answered = new Set(orderIds);
+  const lost = [...answered].filter((orderId) => !inTable.has(orderId)).length;
+  const doubled = orderIds.length - answered.size + [...inTable].filter((orderId) => !answered.has(orderId)).length;
   const taken = stock - Number(product?.stock);
-  const doubled = orderIds.length - new Set(orderIds).size + Math.max(0, taken - orderIds.length);
   return {
     requests,
     concurrency,
     ordersPerSecond: (orderIds.length / wallMs) * 1000,
     latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99) },
     statuses,
+    retried,
     lost,
     doubled,
+    stockLeaked: Math.max(0, taken - inTable.size),
   };
 };
 

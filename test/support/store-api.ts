@@ -46,7 +46,8 @@ export const storeApi = (sellerId: string) => {
   const stockOf = async (sku: string) =>
     (await json(await api(`/products?sellerId=${sellerId}&limit=100`))).items.find((p: { sku: string }) => p.sku === sku).stock as number;
 
-  const order = (sku: string, quantity: number, method: Gateway) => ({
+  /** A checkout body for `quantity` units of `sku`, paid with `method` (any method name, to test refusals too). */
+  const order = (sku: string, quantity: number, method: string) => ({
     buyer: { name: 'Rahim Uddin', email: 'rahim@example.com', phone: '+8801712345678', address: { line1: 'House 12, Road 5', city: 'Dhaka', postalCode: '1207', country: 'BD' } },
     items: [{ sku, quantity }],
     payment: { method, returnUrl: 'https://shop.example/return' },

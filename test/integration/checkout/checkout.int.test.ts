@@ -1,41 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { operatorFetch } from '../../../local/runtime/operator-client';
-import { localEndpoints } from '../../support/local-stack';
+import { json, storeApi } from '../../support/store-api';
 
-const endpoints = localEndpoints();
-const operator = { accessKeyId: endpoints.aws.accessKeyId, secretAccessKey: endpoints.aws.secretAccessKey };
-const storeKey = endpoints.apiKeys[0].value;
-const bkashSimulator = endpoints.simulators.bkash;
-
-/** The parsed JSON body (typed loosely: the assertions check its shape). */
-const json = async (res: Response): Promise<any> => res.json();
-const api = (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-  fetch(`${endpoints.api.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'x-api-key': storeKey, 'content-type': 'application/json', ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-const checkout = (body: unknown, key = randomUUID()) => api('/checkouts', { method: 'POST', body, headers: { 'idempotency-key': key } });
-
-const aProduct = async (stock: number) => {
-  const sku = `GAMCHA-${randomUUID().slice(0, 8)}`;
-  const res = await operatorFetch(`${endpoints.api.url}/products/${sku}`, {
-    method: 'PUT',
-    body: { title: 'Cotton gamcha', sellerId: 'seller-it', prices: [{ value: 35000, currency: 'BDT' }], stock, weightGrams: 150, dimensionsCm: { l: 20, w: 15, h: 2 } },
-  }, operator);
-  expect(res.status).toBe(201);
-  return sku;
-};
-const stockOf = async (sku: string) =>
-  (await json(await api('/products?sellerId=seller-it&limit=100'))).items.find((p: { sku: string }) => p.sku === sku).stock as number;
-const anOrder = (sku: string, quantity = 2, method = 'bkash') => ({
-  buyer: { name: 'Rahim Uddin', email: 'rahim@example.com', phone: '+8801712345678', address: { line1: 'House 12, Road 5', city: 'Dhaka', postalCode: '1207', country: 'BD' } },
-  items: [{ sku, quantity }],
-  payment: { method, returnUrl: 'https://shop.example/return' },
-  shipping: { serviceLevel: 'standard' },
-});
-const simulatorScenario = (mode: string) =>
-  fetch(`${bkashSimulator}/__control/scenario`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode }) });
+const store = storeApi('seller-it');
+const { api, aProduct, stockOf } = store;
+const checkout = (body: unknown, key?: string) => store.create('/checkouts', body, key);
+const anOrder = (sku: string, quantity = 2, method = 'bkash') => store.order(sku, quantity, method);
+const simulatorScenario = (mode: string) => store.control('bkash', '/scenario', { mode });
 
 afterEach(async () => {
   await simulatorScenario('normal');
@@ -51,7 +21,7 @@ describe('POST /v1/checkouts', () => {
       orderId: expect.stringMatching(/^ord_/),
       status: 'pending_payment',
       amount: { value: 70000, currency: 'BDT' },
-      payment: { paymentId: expect.stringMatching(/^pay_/), method: 'bkash', status: 'pending', action: { type: 'redirect', url: expect.stringContaining(bkashSimulator) } },
+      payment: { paymentId: expect.stringMatching(/^pay_/), method: 'bkash', status: 'pending', action: { type: 'redirect', url: expect.stringContaining(store.endpoints.simulators.bkash) } },
     });
     expect(await stockOf(sku)).toBe(3);
 

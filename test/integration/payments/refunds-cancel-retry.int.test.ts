@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { eventually } from '../../support/local-stack';
 import { json, storeApi } from '../../support/store-api';
-import { awsClientConfig, eventually, resource } from '../../support/local-stack';
+import { attemptItem, closePaymentFlow, sfn } from './payment-flow';
 
 const store = storeApi('seller-refunds');
 const BDT = (value: number) => ({ value, currency: 'BDT' });
@@ -14,11 +13,6 @@ const aPaidOrder = async (gateway: 'bkash' | 'nagad', quantity = 2) => {
   await store.buyerActs(gateway, placed.payment.action.url, 'approve');
   return { sku, orderId: placed.orderId as string, paid: await store.orderIn(placed.orderId, 'paid') };
 };
-const sfn = new SFNClient(awsClientConfig(store.endpoints));
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(store.endpoints, 'dynamodb')));
-const ordersTable = resource(store.endpoints, 'Stateful/OrdersTable').ref;
-const attemptItem = async (orderId: string, paymentId: string) =>
-  (await ddb.send(new GetCommand({ TableName: ordersTable, Key: { pk: `ORDER#${orderId}`, sk: `PAYMENT#${paymentId}` }, ConsistentRead: true }))).Item;
 const refundsOf = async (gateway: 'bkash' | 'nagad') =>
   ((await store.control(gateway, '/state')).ledger as Array<{ kind: string; amountMinor: number; gatewayReference: string }>).filter((e) => e.kind === 'refund');
 const refundSettled = (orderId: string, refundId: string) =>
@@ -28,7 +22,7 @@ const refundSettled = (orderId: string, refundId: string) =>
     return refund && refund.status !== 'pending' ? order : undefined;
   }, `refund ${refundId} to settle`);
 
-afterAll(() => { sfn.destroy(); ddb.destroy(); });
+afterAll(closePaymentFlow);
 afterEach(async () => {
   await store.control('bkash', '/scenario', { mode: 'normal' });
   await store.control('nagad', '/scenario', { mode: 'normal' });
