@@ -103,7 +103,8 @@ export const benchCheckouts = async (endpoints: LocalEndpoints, requests: number
       ProjectionExpression: 'orderId, #items', ExpressionAttributeNames: { '#items': 'items' },
     }));
     for (const item of page.Items ?? []) {
-      if ((item.items as Array<{ sku: string }>).some((line) => line.sku === sku)) inTable.add(item.orderId as string);
+      // The baseline's bare order items carry no lines.
+      if ((item.items as Array<{ sku: string }> | undefined)?.some((line) => line.sku === sku)) inTable.add(item.orderId as string);
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
