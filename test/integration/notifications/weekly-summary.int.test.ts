@@ -12,9 +12,10 @@ describe('the weekly seller summary (scheduled rule, fired on demand)', () => {
     // Paid a week ago: always in the previous business week, whatever day the test runs.
     const paidAt = new Date(Date.now() - 7 * 86_400_000);
     const orders = [await aPaidOrder({ email: `buyer-${unique()}@example.com` }, sellerId), await aPaidOrder({ email: `buyer-${unique()}@example.com` }, sellerId)];
-    for (const orderId of orders) await publish({ ...anEvent('order.paid', orderId), occurredAt: paidAt.toISOString() });
+    const paidEvent = (orderId: string) => ({ ...anEvent('order.paid', orderId), occurredAt: paidAt.toISOString() });
+    for (const orderId of orders) await publish(paidEvent(orderId));
     // The same order paid again under another event id (a producer's retry) counts nothing more.
-    await publish({ ...anEvent('order.paid', orders[0]), occurredAt: paidAt.toISOString() });
+    await publish(paidEvent(orders[0]));
     await eventually(async () => ((await salesDay(sellerId, businessDayOf(paidAt)))?.orders === 2 || undefined), 'both orders counted', 20_000);
     await settle();
     expect(await salesDay(sellerId, businessDayOf(paidAt))).toMatchObject({ orders: 2, revenue: 480000 });
