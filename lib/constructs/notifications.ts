@@ -1,4 +1,6 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -84,7 +86,7 @@ export class Notifications extends Construct {
     };
     /** A function that sends messages: providers, SES, templates and the signing key for links. */
     const sender = (fn: ServiceFunction) => {
-      withProviders(fn).bindTable('NOTIFICATIONS_TABLE', table, 'readWrite').bindTable('ORDERS_TABLE', data.tables.orders, 'read')
+      withProviders(fn).bindTable('NOTIFICATIONS_TABLE', table, 'readWrite')
         .bindSecretReader('SIGNING_KEY_SECRET_ARN', data.notificationSigningKey);
       for (const [name, value] of Object.entries({ ...SENDER, SES_CONFIGURATION_SET: configurationSet.ref })) fn.addEnvironment(name, value);
       fn.addToRolePolicy(new PolicyStatement({
@@ -106,7 +108,7 @@ export class Notifications extends Construct {
       description: 'Sends the messages events call for (order confirmed, payment failed, shipping, refunds, seller messages)',
       events: data.notificationEvents, idempotencyTable: data.tables.idempotency,
     });
-    sender(this.eventsConsumer.fn);
+    sender(this.eventsConsumer.fn).bindTable('ORDERS_TABLE', data.tables.orders, 'read');
 
     const fn = (fnId: string, handler: string, description: string, timeout?: Duration) => {
       const created = new ServiceFunction(this, fnId, { config, capability: 'notifications', handler, description, timeout });
@@ -153,5 +155,14 @@ export class Notifications extends Construct {
       const created = sender(fn(fnId, handler, description, Duration.seconds(29))).bindTable('IDEMPOTENCY_TABLE', data.tables.idempotency, 'readWrite');
       api.addRoute({ method, path, handler: created, auth });
     }
+
+    // Monday 03:00 UTC is 09:00 in Dhaka: last week's summary and milestones. A failed run is retried by the
+    // asynchronous invocation (twice); the job sends nothing twice.
+    const weekly = sender(fn('WeeklySummaryFn', 'send-weekly-summaries', 'Mondays: last week\'s summary to every seller who sold, and milestone congratulations', Duration.minutes(5)));
+    new Rule(this, 'WeeklySummarySchedule', {
+      description: 'Weekly seller summaries and milestones (Monday 09:00 Asia/Dhaka)',
+      schedule: Schedule.cron({ minute: '0', hour: '3', weekDay: 'MON' }),
+      targets: [new LambdaFunction(weekly, { retryAttempts: 2 })],
+    });
   }
 }

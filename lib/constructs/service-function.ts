@@ -33,7 +33,11 @@ export const BUNDLE_SETTINGS = {
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   // Lambda hands a function its role's credentials in environment variables; the SDK's default chain (SSO, STS,
   // INI, IMDS, ~135 KB of every bundle) is never used there, so bundles get an environment-only provider.
-  alias: { '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'functions', '_platform', 'lambda-credentials.ts') },
+  // `source-map` is loaded by Handlebars' template compiler only for source maps of compiled templates (never used).
+  alias: {
+    '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'functions', '_platform', 'lambda-credentials.ts'),
+    'source-map': path.join(PROJECT_ROOT, 'functions', '_platform', 'no-source-map.ts'),
+  },
   // Loaded by the SDK only for event-stream operations (a dynamic import), which none of our clients has: leaving it
   // out saves ~15 KB per bundle. A function that adds such a client (Bedrock streaming, Transcribe) must drop this.
   external: ['@smithy/core/event-streams'],

@@ -47,3 +47,14 @@ export const eventually = async <T>(probe: () => Promise<T | undefined>, what: s
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 };
+
+/**
+ * Fires the scheduled rule whose name contains `nameFragment` now (the local scheduler's on-demand run) and answers
+ * once its targets have returned.
+ */
+export const runScheduledRule = async (endpoints: LocalEndpoints, nameFragment: string): Promise<Response> => {
+  const rules = (await (await fetch(`${endpoints.aws.endpoint}/_local/rules`)).json()) as Array<{ name: string }>;
+  const rule = rules.find((candidate) => candidate.name.includes(nameFragment));
+  if (!rule) throw new Error(`no scheduled rule named like ${nameFragment}; known: ${rules.map((r) => r.name).join(', ')}`);
+  return fetch(`${endpoints.aws.endpoint}/_local/rules/${rule.name}/run`, { method: 'POST' });
+};

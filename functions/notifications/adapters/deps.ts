@@ -12,9 +12,12 @@ import { channelRegistry, SECRET_PROVIDERS } from '../channels/registry';
 import type { EventHandlerDeps } from '../domain/event-handlers';
 import type { ChannelRegistry, TokenSigner } from '../domain/ports';
 import type { RecordDeliveryDeps } from '../domain/record-delivery';
+import type { SendDeps } from '../domain/send-notification';
 import type { UnsubscribeDeps } from '../domain/preferences';
+import type { WeeklySummaryDeps } from '../domain/seller-performance';
 import { dynamoNotificationStore, dynamoTemplateStore } from './notification-store.dynamo';
 import { dynamoOrderReader } from './order-reader.dynamo';
+import { dynamoSalesLedger } from './sales-ledger.dynamo';
 import { hmacTokenSigner } from './token-signer';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
@@ -38,7 +41,6 @@ const sendConfig = () =>
     SES_CONFIGURATION_SET: nonEmpty(),
     COMPANY_NAME: nonEmpty(),
     COMPANY_POSTAL_ADDRESS: nonEmpty(),
-    ORDERS_TABLE: nonEmpty(),
   });
 
 const store = () => dynamoNotificationStore(documentClient(), loadConfig(storeConfig()).NOTIFICATIONS_TABLE);
@@ -73,21 +75,30 @@ const channels = (withSes: boolean): ChannelRegistry => {
   });
 };
 
-/** Everything the event consumer sends with. Call once per cold start. */
-export const eventHandlerDeps = (): EventHandlerDeps => {
+/** Everything a message is sent with: store, templates, providers, the link signer. Call once per cold start. */
+export const senderDeps = (): SendDeps => {
   const config = loadConfig(z.object({ ...sendConfig().shape, ...channelsConfig().shape }));
-  const client = documentClient();
-  const notifications = store();
   return {
-    store: notifications,
-    templates: dynamoTemplateStore(client, loadConfig(storeConfig()).NOTIFICATIONS_TABLE),
+    store: store(),
+    templates: dynamoTemplateStore(documentClient(), loadConfig(storeConfig()).NOTIFICATIONS_TABLE),
     channels: channels(true),
     signer: signer(),
     links: { apiUrl: config.PUBLIC_API_URL, companyName: config.COMPANY_NAME, postalAddress: config.COMPANY_POSTAL_ADDRESS },
     clock: systemClock,
-    orders: dynamoOrderReader(client, config.ORDERS_TABLE),
   };
 };
+
+const sales = () => dynamoSalesLedger(documentClient(), loadConfig(storeConfig()).NOTIFICATIONS_TABLE);
+
+/** The event consumer: sending, the orders events are about, and the sales counters it keeps for sellers. */
+export const eventHandlerDeps = (): EventHandlerDeps => ({
+  ...senderDeps(),
+  orders: dynamoOrderReader(documentClient(), loadConfig(z.object({ ORDERS_TABLE: nonEmpty() })).ORDERS_TABLE),
+  sales: sales(),
+});
+
+/** The weekly job: sending, and the sales counters the event consumer keeps. */
+export const weeklySummaryDeps = (): WeeklySummaryDeps => ({ ...senderDeps(), sales: sales() });
 
 /** What the delivery-receipt webhooks need: the providers' verifiers and the message store. */
 export const receiptDeps = (): RecordDeliveryDeps & { channels: ChannelRegistry; publicApiUrl: string } => ({
@@ -108,6 +119,3 @@ export const templateDeps = () => ({ templates: dynamoTemplateStore(documentClie
 
 /** Operator routes that set contacts. */
 export const contactDeps = () => ({ store: store() });
-
-/** Account messages (verification, password reset, new device): sending plus the signer for the links. */
-export const accountMessageDeps = () => eventHandlerDeps();

@@ -30,7 +30,8 @@ const messageItem = (record: MessageRecord) => ({
   expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + MESSAGE_RETENTION_DAYS * 86_400,
 });
 
-const isConditionFailure = (error: unknown): boolean =>
+/** Whether a DynamoDB write failed its condition (the SDK's class, or its name when the class came from another copy). */
+export const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 /** The NotificationStore on DynamoDB (key design above). */

@@ -14,7 +14,7 @@ export const dynamoOrderReader = (client: DynamoDBDocumentClient, tableName: str
         orderId: order.orderId,
         buyer: { name: order.buyer.name, email: order.buyer.email, phone: order.buyer.phone, country: order.buyer.address.country },
         amount: order.amount,
-        items: order.items.map(({ sku, title, sellerId, quantity }) => ({ sku, title, sellerId, quantity })),
+        items: order.items.map(({ sku, title, sellerId, quantity, unitPrice }) => ({ sku, title, sellerId, quantity, unitPrice })),
         paymentMethod: order.paymentMethod,
       };
     },

@@ -4,12 +4,14 @@ import { moneySchema } from '../../_platform/money';
 import { parseOrThrow } from '../../_platform/validation';
 import { recipientIdOfEmail } from './identity';
 import type { Language, MessageType, Recipient } from './model';
-import type { NotificationStore, OrderReader, OrderSummary } from './ports';
+import type { NotificationStore, OrderReader, OrderSummary, SalesLedger } from './ports';
+import { recordSellerSales } from './seller-performance';
 import { type SendDeps, sendNotification } from './send-notification';
 
 export interface EventHandlerDeps extends SendDeps {
   orders: OrderReader;
   store: NotificationStore;
+  sales: SalesLedger;
 }
 
 const LANGUAGE_BY_COUNTRY: Readonly<Record<string, Language>> = { BD: 'bn', VN: 'vi' };
@@ -76,6 +78,8 @@ export const notificationEventHandlers = (deps: EventHandlerDeps): EventHandlers
     'order.paid': async (event) => {
       const order = await orderOf(event);
       if (!order) return;
+      // Counted before anything is sent: a redelivery after a failed send counts nothing twice (once per order).
+      await recordSellerSales(deps.sales, order, new Date(event.occurredAt));
       await sendNotification(deps, {
         source: event.id, type: 'order_confirmation', recipient: buyerOf(order),
         data: { orderId: order.orderId, amount: order.amount, paymentMethod: order.paymentMethod, itemCount: order.items.reduce((n, item) => n + item.quantity, 0) },

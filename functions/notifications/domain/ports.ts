@@ -118,12 +118,40 @@ export interface OrderSummary {
   orderId: string;
   buyer: { name: string; email: string; phone: string; country: string };
   amount: { value: number; currency: string };
-  items: Array<{ sku: string; title: string; sellerId: string; quantity: number }>;
+  items: Array<{ sku: string; title: string; sellerId: string; quantity: number; unitPrice: { value: number; currency: string } }>;
   paymentMethod: string;
 }
 
 export interface OrderReader {
   get(orderId: string): Promise<OrderSummary | undefined>;
+}
+
+/** One seller's paid orders and their revenue (their items only) in one currency over some days. */
+export interface SellerSales {
+  sellerId: string;
+  orders: number;
+  revenue: { value: number; currency: string };
+}
+
+/** A seller's paid orders since they started selling, as the weekly job counts them, and the milestones already congratulated. */
+export interface SellerTotals {
+  paidOrders: number;
+  congratulated: number[];
+}
+
+/**
+ * Per-seller sales counters kept by notifications from `order.paid` (the weekly summary and milestones read these,
+ * never the orders themselves).
+ */
+export interface SalesLedger {
+  /** Counts one paid order for its seller on `day` (YYYY-MM-DD, business time). Once per order: a repeat changes nothing. */
+  recordPaidOrder(entry: { sellerId: string; orderId: string; day: string; revenue: { value: number; currency: string } }): Promise<void>;
+  /** Every seller with paid orders on these days, summed per seller and currency. */
+  salesOn(days: readonly string[]): Promise<SellerSales[]>;
+  /** Adds a week's paid orders to the seller's total, once per week (a repeat returns the totals unchanged). */
+  addWeek(sellerId: string, week: string, orders: number): Promise<SellerTotals>;
+  /** Records milestones as congratulated, so none is congratulated twice. */
+  markCongratulated(sellerId: string, milestones: readonly number[]): Promise<void>;
 }
 
 /** Signs and checks tokens (unsubscribe links, password-reset and verification links) with the capability's key. */

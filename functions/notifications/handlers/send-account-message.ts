@@ -1,9 +1,9 @@
 import { IDEMPOTENCY_KEY_HEADER, idempotentHttpHandler } from '../../_platform/idempotent-http-handler';
-import { accountMessageDeps } from '../adapters/deps';
+import { senderDeps } from '../adapters/deps';
 import { sendAccountMessage } from '../domain/account-messages';
 import { sendAccountMessageRoute } from '../routes';
 
-const deps = accountMessageDeps();
+const deps = senderDeps();
 
 /** POST /v1/account-messages: verification, password reset (signed, expiring links) and new-device alerts. */
 export const handler = idempotentHttpHandler(sendAccountMessageRoute, async ({ body, headers }) => {

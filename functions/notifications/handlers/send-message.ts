@@ -1,12 +1,12 @@
 import { IDEMPOTENCY_KEY_HEADER, idempotentHttpHandler } from '../../_platform/idempotent-http-handler';
 import { ValidationError } from '../../_platform/errors';
-import { eventHandlerDeps } from '../adapters/deps';
+import { senderDeps } from '../adapters/deps';
 import { recipientIdOfEmail } from '../domain/identity';
 import type { MessageType } from '../domain/model';
 import { sendNotification } from '../domain/send-notification';
 import { sendMessageRoute } from '../routes';
 
-const deps = eventHandlerDeps();
+const deps = senderDeps();
 
 /** POST /v1/messages (operators): one message to one recipient, preferences applied (marketing needs opt-in). */
 export const handler = idempotentHttpHandler(sendMessageRoute, async ({ body, headers }) => {

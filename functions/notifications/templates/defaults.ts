@@ -124,11 +124,24 @@ export const DEFAULT_TEMPLATES: Readonly<Record<MessageType, DefaultTemplate>> =
     },
   },
   seller_milestone: {
-    version: 1, role: 'seller', sample: { name: 'Dhaka Tees', milestone: '100 orders' },
+    // v2: the count comes as a number (`first` for the first order), so each language words it.
+    version: 2, role: 'seller', sample: { name: 'Dhaka Tees', count: 100, first: false },
     text: {
-      en: { subject: 'Congratulations on {{milestone}}!', body: 'Hello {{name}},\n\nYou reached {{milestone}}. Thank you for selling with us!', short: 'Congratulations: {{milestone}}!' },
-      bn: { subject: '{{milestone}}-এর জন্য অভিনন্দন!', body: 'প্রিয় {{name}},\n\nআপনি {{milestone}} ছুঁয়েছেন। আমাদের সাথে থাকার জন্য ধন্যবাদ!', short: 'অভিনন্দন: {{milestone}}!' },
-      vi: { subject: 'Chúc mừng {{milestone}}!', body: 'Xin chào {{name}},\n\nBạn đã đạt {{milestone}}. Cảm ơn bạn đã bán hàng cùng chúng tôi!', short: 'Chúc mừng: {{milestone}}!' },
+      en: {
+        subject: 'Congratulations on {{#if first}}your first paid order{{else}}{{count}} paid orders{{/if}}!',
+        body: 'Hello {{name}},\n\nYou reached {{#if first}}your first paid order{{else}}{{count}} paid orders{{/if}}. Thank you for selling with us!',
+        short: 'Congratulations: {{#if first}}your first paid order{{else}}{{count}} paid orders{{/if}}!',
+      },
+      bn: {
+        subject: '{{#if first}}প্রথম পরিশোধিত অর্ডারের{{else}}{{count}}টি পরিশোধিত অর্ডারের{{/if}} জন্য অভিনন্দন!',
+        body: 'প্রিয় {{name}},\n\nআপনি {{#if first}}প্রথম পরিশোধিত অর্ডার{{else}}{{count}}টি পরিশোধিত অর্ডার{{/if}} ছুঁয়েছেন। আমাদের সাথে থাকার জন্য ধন্যবাদ!',
+        short: 'অভিনন্দন: {{#if first}}প্রথম পরিশোধিত অর্ডার{{else}}{{count}}টি পরিশোধিত অর্ডার{{/if}}!',
+      },
+      vi: {
+        subject: 'Chúc mừng {{#if first}}đơn hàng đã thanh toán đầu tiên{{else}}{{count}} đơn hàng đã thanh toán{{/if}}!',
+        body: 'Xin chào {{name}},\n\nBạn đã đạt {{#if first}}đơn hàng đã thanh toán đầu tiên{{else}}{{count}} đơn hàng đã thanh toán{{/if}}. Cảm ơn bạn đã bán hàng cùng chúng tôi!',
+        short: 'Chúc mừng: {{#if first}}đơn hàng đầu tiên{{else}}{{count}} đơn hàng{{/if}}!',
+      },
     },
   },
   account_verification: {

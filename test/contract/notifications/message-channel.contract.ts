@@ -1,5 +1,5 @@
 /**
- * The one conformance suite every SMS, Zalo and in-app MessageChannel adapter passes against its simulator. An
+ * The one conformance suite every MessageChannel adapter (e-mail, SMS, Zalo, in-app) passes against its simulator. An
  * adapter's contract test is a single call:
  *
  *   messageChannelContract('twilio', { to: '+14155550101', invalidTo: '+1', start: startTwilioSimulator, create: (sim, http, callbackUrl) => … });
@@ -10,7 +10,8 @@
  * - a provider that is down never looks like a success: ProviderRetryableError (certainly not sent) or
  *   ProviderIndeterminateError (may have been sent), and nothing reached the inbox;
  * - a provider that sends receipts reports the message's delivery to our webhook, and the adapter reads it as
- *   `delivered` for the id `send` answered; the same receipt with one byte changed is refused (UnverifiedRequestError);
+ *   `delivered` for the id `send` answered; the same receipt with one byte changed is refused (UnverifiedRequestError)
+ *   unless the provider's receipts are trusted by the path they arrive on (SES: its own SNS topic and our queue);
  *   a provider without receipts answers `sent` (nothing further will come).
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -25,8 +26,13 @@ import { contractHttpClient } from '../payments/payment-gateway.contract';
 export interface ChannelUnderTest {
   /** A valid address for this provider (E.164 for SMS and Zalo, a platform user id in-app). */
   readonly to: string;
-  /** An address the provider refuses as invalid. */
-  readonly invalidTo: string;
+  /**
+   * An address the provider refuses as invalid when it is sent. Absent when the provider refuses none then (SES
+   * accepts any well-formed address and reports one that does not exist as a Bounce event later).
+   */
+  readonly invalidTo?: string;
+  /** How the provider's receipts are trusted: their signature (default), or the path only it can publish on. */
+  readonly receiptsTrustedBy?: 'signature' | 'path';
   readonly start: () => Promise<MessagingSimulator>;
   /** Builds the adapter for the simulator, with our webhook at `callbackUrl`; may configure the simulator (Zalo's OA webhook). */
   readonly create: (simulator: MessagingSimulator, http: HttpClient, callbackUrl: string) => Promise<MessageChannel & Partial<ReceiptParser>>;
@@ -101,7 +107,7 @@ export const messageChannelContract = (name: string, subject: ChannelUnderTest) 
     });
 
     it('refuses an invalid address as RecipientRejectedError', async () => {
-      await expect(channel.send(aMessage(subject.invalidTo))).rejects.toBeInstanceOf(RecipientRejectedError);
+      if (subject.invalidTo) await expect(channel.send(aMessage(subject.invalidTo))).rejects.toBeInstanceOf(RecipientRejectedError);
       await simulator.scenario({ mode: 'invalid-number', times: 1 });
       await expect(channel.send(aMessage(subject.to))).rejects.toBeInstanceOf(RecipientRejectedError);
       expect(await simulator.inbox()).toHaveLength(0);
@@ -123,6 +129,7 @@ export const messageChannelContract = (name: string, subject: ChannelUnderTest) 
       const parse = channel.parse.bind(channel);
       const delivered = await waitFor(() => receiver.received.find((raw) => (raw.body + raw.url).includes(receipt.providerMessageId) && /deliver|SendStatus=5|received/.test(raw.body + raw.url)), 'delivery receipt');
       expect(await parse(delivered)).toEqual([expect.objectContaining({ provider: name, providerMessageId: receipt.providerMessageId, status: 'delivered' })]);
+      if (subject.receiptsTrustedBy === 'path') return;
       const tampered: RawWebhook = delivered.body
         ? { ...delivered, body: delivered.body.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }
         : { ...delivered, query: { ...delivered.query, token: `${delivered.query.token ?? ''}x` } };

@@ -85,6 +85,11 @@ export const scenario = (provider: string, body: Record<string, unknown>) =>
 export const messageRecord = async (messageId: string) =>
   (await documents.send(new GetCommand({ TableName: notificationsTable, Key: { pk: `MSG#${messageId}`, sk: 'MSG' } }))).Item as (MessageRecord | undefined);
 
+/** A seller's sales counters of one business day (the notifications consumer keeps them from order.paid). */
+export const salesDay = async (sellerId: string, day: string, currency = 'BDT') =>
+  (await documents.send(new GetCommand({ TableName: notificationsTable, Key: { pk: `SALES#${sellerId}`, sk: `DAY#${day}#${currency}` } }))).Item as
+    ({ orders: number; revenue: number } | undefined);
+
 export const suppression = async (addressHash: string) =>
   (await documents.send(new GetCommand({ TableName: notificationsTable, Key: { pk: `ADDRESS#${addressHash}`, sk: 'SUPPRESSION' } }))).Item;
 

@@ -6,7 +6,7 @@ import { money } from '../../../functions/_platform/money';
 import { dynamoOrderRepository } from '../../../functions/checkout/adapters/order-repository.dynamo';
 import { createOrder, markPaid } from '../../../functions/checkout/domain/order';
 import { operatorFetch } from '../../../local/runtime/operator-client';
-import { awsClientConfig, eventually, localEndpoints, resource } from '../../support/local-stack';
+import { awsClientConfig, eventually, localEndpoints, resource, runScheduledRule } from '../../support/local-stack';
 
 const endpoints = localEndpoints();
 const api = endpoints.api.url;
@@ -148,10 +148,7 @@ describe('polling', () => {
     expect(await control('ghn', `shipments/${shipment.trackingNumber}/advance`, { status: 'picked', lose: true })).toMatchObject({ webhook: null });
     expect((await shipmentsOf(orderId))[0].status).toBe('label_created');
 
-    const rules = (await (await fetch(`${endpoints.aws.endpoint}/_local/rules`)).json()) as Array<{ name: string }>;
-    const poll = rules.find((rule) => rule.name.includes('PollTracking'));
-    expect(poll).toBeDefined();
-    expect((await fetch(`${endpoints.aws.endpoint}/_local/rules/${poll!.name}/run`, { method: 'POST' })).status).toBe(200);
+    expect((await runScheduledRule(endpoints, 'PollTracking')).status).toBe(200);
     expect((await shipmentsOf(orderId))[0]).toMatchObject({ status: 'picked_up', events: [expect.anything(), expect.objectContaining({ status: 'picked_up', source: 'poll' })] });
     expect(await statusOf(orderId)).toBe('shipped');
   });

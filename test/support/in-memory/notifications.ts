@@ -2,8 +2,10 @@ import { ProviderIndeterminateError, ProviderRetryableError } from '../../../fun
 import { RecipientRejectedError } from '../../../functions/notifications/domain/errors';
 import type { Channel, MessageRecord, Preferences, Recipient, Suppression } from '../../../functions/notifications/domain/model';
 import type {
-  ChannelRegistry, Claim, MessageChannel, MessagingProviderId, NotificationStore, OutboundMessage, TemplateStore, TokenSigner,
+  ChannelRegistry, Claim, MessageChannel, MessagingProviderId, NotificationStore, OutboundMessage, SalesLedger, SellerSales, SellerTotals,
+  TemplateStore, TokenSigner,
 } from '../../../functions/notifications/domain/ports';
+import type { Money } from '../../../functions/_platform/money';
 import { ConcurrentUpdateError } from '../../../functions/payments/domain/errors';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -86,3 +88,39 @@ export const fakeSigner: TokenSigner = {
   sign: async (payload) => `signed.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`,
   verify: async (token) => (token.startsWith('signed.') ? JSON.parse(Buffer.from(token.slice(7), 'base64url').toString()) : undefined),
 };
+
+/** SalesLedger in memory, with the DynamoDB adapter's rules (an order counted once per seller; a week added once). */
+export class InMemorySalesLedger implements SalesLedger {
+  readonly days = new Map<string, { sellerId: string; day: string; orders: number; revenue: Money; orderIds: Set<string> }>();
+  readonly totals = new Map<string, { paidOrders: number; weeks: Set<string>; congratulated: Set<number> }>();
+
+  async recordPaidOrder({ sellerId, orderId, day, revenue }: { sellerId: string; orderId: string; day: string; revenue: Money }) {
+    const key = `${sellerId}#${day}#${revenue.currency}`;
+    const item = this.days.get(key) ?? { sellerId, day, orders: 0, revenue: { value: 0, currency: revenue.currency }, orderIds: new Set<string>() };
+    if (item.orderIds.has(orderId)) return;
+    item.orderIds.add(orderId);
+    this.days.set(key, { ...item, orders: item.orders + 1, revenue: { ...item.revenue, value: item.revenue.value + revenue.value } });
+  }
+  async salesOn(days: readonly string[]): Promise<SellerSales[]> {
+    const sums = new Map<string, SellerSales>();
+    for (const item of this.days.values()) {
+      if (!days.includes(item.day)) continue;
+      const key = `${item.sellerId}#${item.revenue.currency}`;
+      const sofar = sums.get(key) ?? { sellerId: item.sellerId, orders: 0, revenue: { value: 0, currency: item.revenue.currency } };
+      sums.set(key, { ...sofar, orders: sofar.orders + item.orders, revenue: { ...sofar.revenue, value: sofar.revenue.value + item.revenue.value } });
+    }
+    return [...sums.values()];
+  }
+  async addWeek(sellerId: string, week: string, orders: number): Promise<SellerTotals> {
+    const totals = this.totals.get(sellerId) ?? { paidOrders: 0, weeks: new Set<string>(), congratulated: new Set<number>() };
+    if (!totals.weeks.has(week)) {
+      totals.weeks.add(week);
+      totals.paidOrders += orders;
+    }
+    this.totals.set(sellerId, totals);
+    return { paidOrders: totals.paidOrders, congratulated: [...totals.congratulated].sort((a, b) => a - b) };
+  }
+  async markCongratulated(sellerId: string, milestones: readonly number[]) {
+    for (const milestone of milestones) this.totals.get(sellerId)?.congratulated.add(milestone);
+  }
+}
