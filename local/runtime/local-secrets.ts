@@ -5,12 +5,20 @@ import { LocalRuntimeError } from './template';
 /** Provider id → the JSON object its secret holds locally. */
 export type LocalSecretValues = Record<string, Record<string, unknown>>;
 
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 /**
  * The values of the provider secrets in local mode, from a git-ignored file. On first start the file is written with
- * the template's sandbox values; a provider added later is appended with its template value, and whatever the user
- * edited is kept. Secrets never go into the repository or the template.
+ * `defaults` (`{"simulator": true}` for a simulated provider, else the template's sandbox value); a provider added
+ * later is appended with its default, and whatever the user edited is kept. An entry still holding the template's
+ * own value (`untouched`: never edited) follows the current default, so a provider that has gained a simulator since
+ * the file was written switches to it. Secrets never go into the repository or the template.
  */
-export const loadLocalSecrets = (file: string, templateValues: Readonly<LocalSecretValues>): LocalSecretValues => {
+export const loadLocalSecrets = (
+  file: string,
+  defaults: Readonly<LocalSecretValues>,
+  untouched: Readonly<LocalSecretValues> = {},
+): LocalSecretValues => {
   let stored: LocalSecretValues = {};
   const exists = existsSync(file);
   if (exists) {
@@ -20,8 +28,10 @@ export const loadLocalSecrets = (file: string, templateValues: Readonly<LocalSec
       throw new LocalRuntimeError(`${file} is not valid JSON (${(err as Error).message}): fix it or delete it to start from sandbox values`);
     }
   }
-  const merged: LocalSecretValues = { ...templateValues, ...stored };
-  if (!exists || Object.keys(merged).some((provider) => !(provider in stored))) {
+  const upgraded = Object.fromEntries(Object.entries(stored).map(([provider, value]) =>
+    [provider, provider in untouched && sameJson(value, untouched[provider]) && provider in defaults ? defaults[provider] : value]));
+  const merged: LocalSecretValues = { ...defaults, ...upgraded };
+  if (!exists || Object.keys(merged).some((provider) => !sameJson(merged[provider], stored[provider]))) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
   }

@@ -217,7 +217,8 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       const value = provider in simulated ? { simulator: true } : initialSecretValue(props(s));
       return [provider, value];
     }));
-    const localValues = loadLocalSecrets(opts.secretsFile, defaults);
+    const templateValues = Object.fromEntries(secrets.map((s) => [providerOf(s), initialSecretValue(props(s))]));
+    const localValues = loadLocalSecrets(opts.secretsFile, defaults, templateValues);
     for (const secret of secrets) {
       const identity = resolver.identity(secret.stackName, secret.logicalId);
       const provider = providerOf(secret);

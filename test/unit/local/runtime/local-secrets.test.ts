@@ -24,6 +24,18 @@ describe('loadLocalSecrets', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(values);
   });
 
+  it('switches a provider the user never configured to its simulator once it has one, and leaves edited ones alone', () => {
+    const file = aFile();
+    const sandbox = { pathao: { baseUrl: 'https://pathao-sandbox' }, ghn: { baseUrl: 'https://ghn-sandbox' } };
+    loadLocalSecrets(file, sandbox, sandbox);
+    writeFileSync(file, JSON.stringify({ ...sandbox, ghn: { baseUrl: 'https://ghn-sandbox', token: 'mine' } }));
+
+    const values = loadLocalSecrets(file, { pathao: { simulator: true }, ghn: { simulator: true } }, sandbox);
+
+    expect(values).toEqual({ pathao: { simulator: true }, ghn: { baseUrl: 'https://ghn-sandbox', token: 'mine' } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(values);
+  });
+
   it('says what to do with a file that is not JSON', () => {
     const file = aFile();
     loadLocalSecrets(file, {});
