@@ -43,7 +43,7 @@ export interface Destination {
 }
 
 /** How a tracking update reached us. */
-export type TrackingSource = 'booking' | 'webhook' | 'poll' | 'csv';
+export type TrackingSource = 'booking' | 'webhook' | 'poll' | 'csv' | 'cancel';
 
 /** One applied change of a shipment's status, as the buyer and seller see it. */
 export interface TrackingEvent {
@@ -82,6 +82,11 @@ export interface Shipment {
   /** The estimate `shipment.delayed` was last published for (once per slipped date). */
   delayNotifiedFor?: string;
   attemptedCarriers: string[];
+  /**
+   * Set when the order was cancelled but the parcel could not be cancelled at the carrier: `manual` (no cancel API, or
+   * a CSV carrier: an operator cancels it with the carrier) or `refused` (the carrier has the parcel already).
+   */
+  cancellation?: { outcome: 'manual' | 'refused'; reason: string; at: string };
   events: TrackingEvent[];
   version: number;
   createdAt: string;

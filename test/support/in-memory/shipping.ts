@@ -2,7 +2,7 @@ import { ProviderRetryableError } from '../../../functions/_platform/errors';
 import { money } from '../../../functions/_platform/money';
 import { type BookedShipment, isBooked, type SellerCarrierPreferences, type Shipment } from '../../../functions/shipping/domain/model';
 import type { ApiCarrierId } from '../../../functions/shipping/domain/model';
-import type { Booking, BookingRequest, Carrier, CarrierPreferenceRepository, CarrierRegistry, ShipmentRepository } from '../../../functions/shipping/domain/ports';
+import type { Booking, BookingRequest, CancelOutcome, Carrier, CarrierPreferenceRepository, CarrierRegistry, ShipmentRepository } from '../../../functions/shipping/domain/ports';
 import { ConcurrentUpdateError } from '../../../functions/payments/domain/errors';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -48,7 +48,8 @@ export class InMemoryCarrierPreferences implements CarrierPreferenceRepository {
 
 /**
  * A scriptable Carrier: books parcels in memory; `failNext` makes the next book throw; `quoteDelayMs` slows quotes.
- * Counts every book call (`bookCalls`).
+ * Counts every book call (`bookCalls`). Cancels parcels (`cancelled`, every call counted in `cancelCalls`) unless
+ * `cancelFailure` is set (thrown) or `cancelSupported` is false.
  */
 export class FakeCarrier implements Carrier {
   readonly bookings = new Map<string, Booking>();
@@ -57,6 +58,10 @@ export class FakeCarrier implements Carrier {
   quoteDelayMs = 0;
   /** When set, book applies and then throws it (an answer lost after the carrier booked). */
   loseAnswer: Error | undefined;
+  readonly cancelled = new Set<string>();
+  cancelCalls = 0;
+  cancelFailure: Error | undefined;
+  cancelSupported = true;
 
   constructor(readonly id: ApiCarrierId, private readonly countries: string[] = ['BD']) {}
 
@@ -84,6 +89,13 @@ export class FakeCarrier implements Carrier {
   }
   async findBooking(reference: string) {
     return this.bookings.get(reference);
+  }
+  async cancel(shipment: { trackingNumber: string }): Promise<CancelOutcome> {
+    this.cancelCalls += 1;
+    if (!this.cancelSupported) return { kind: 'unsupported', reason: `${this.id} has no cancel API` };
+    if (this.cancelFailure) throw this.cancelFailure;
+    this.cancelled.add(shipment.trackingNumber);
+    return { kind: 'cancelled', carrierStatus: 'cancelled', at: '2030-01-01T01:00:00.000Z' };
   }
   async track(): Promise<never> {
     throw new ProviderRetryableError(this.id, 'not scripted');
