@@ -43,7 +43,7 @@ export class Shipping extends Construct {
 
     this.eventsConsumer = new EventConsumer(this, 'ShippingEventsConsumer', {
       config, capability: 'shipping', handler: 'consume-shipping-events',
-      description: 'Consumes order events from the shipping queue: books shipments on order.paid',
+      description: 'Consumes order events from the shipping queue: books shipments on order.paid, cancels them on order.cancelled',
       events: props.data.shippingEvents, idempotencyTable: props.data.tables.idempotency,
     });
     withShipments(this.eventsConsumer.fn);

@@ -4,6 +4,9 @@ import { type BookedShipment, isBooked, type SellerCarrierPreferences, type Ship
 import type { ApiCarrierId } from '../../../functions/shipping/domain/model';
 import type { Booking, BookingRequest, CancelOutcome, Carrier, CarrierPreferenceRepository, CarrierRegistry, ShipmentRepository } from '../../../functions/shipping/domain/ports';
 import { ConcurrentUpdateError } from '../../../functions/payments/domain/errors';
+import { createOrder, markPaid } from '../../../functions/checkout/domain/order';
+import { InMemoryEventPublisher } from './events';
+import { InMemoryOrders } from './orders';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -111,4 +114,42 @@ export class FakeCarrier implements Carrier {
 export const registryOf = (...carriers: Carrier[]): CarrierRegistry => {
   const byId = new Map(carriers.map((carrier) => [carrier.id as string, carrier]));
   return { get: (carrier) => byId.get(carrier) };
+};
+
+export const ORDER_ID = 'ord_01hzzzzzzzzzzzzzzzzzzzzzzz';
+
+/**
+ * Shipping's deps in memory around one paid order (ORDER_ID, Dhaka) of two sellers (seller-a: 500 g, seller-b: 2 x
+ * 200 g), with two fake carriers (Pathao and Steadfast, both serving BD) and default preferences.
+ */
+export const aShippingWorld = async () => {
+  const clock = { now: () => new Date('2030-01-01T00:00:00Z') };
+  const pathao = new FakeCarrier('pathao');
+  const steadfast = new FakeCarrier('steadfast');
+  const orders = new InMemoryOrders();
+  const placed = createOrder({
+    orderId: ORDER_ID,
+    buyer: { name: 'Rahim', email: 'r@example.com', phone: '+8801712345678', address: { line1: 'House 1', city: 'Dhaka', postalCode: '1205', country: 'BD' } },
+    items: [
+      { sku: 'A', title: 'Tee', sellerId: 'seller-b', quantity: 2, unitPrice: money(100, 'BDT'), weightGrams: 200, dimensionsCm: { l: 30, w: 20, h: 2 } },
+      { sku: 'B', title: 'Tea', sellerId: 'seller-a', quantity: 1, unitPrice: money(100, 'BDT'), weightGrams: 500, dimensionsCm: { l: 20, w: 10, h: 8 } },
+    ],
+    amount: money(300, 'BDT'),
+    shipping: { serviceLevel: 'standard' },
+    paymentMethod: 'bkash',
+  }, clock.now().toISOString());
+  await orders.create(markPaid(placed, { paymentId: placed.currentPaymentId, at: clock.now().toISOString() }));
+  const logged: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void logged.push({ level, message, fields });
+  const deps = {
+    carriers: registryOf(pathao, steadfast),
+    shipments: new InMemoryShipments(),
+    preferences: new InMemoryCarrierPreferences(),
+    orders,
+    events: new InMemoryEventPublisher(),
+    clock,
+    settings: { delayThresholdDays: 1, quoteDeadlineMs: 50, pollLookbackDays: 14 },
+    log: { info: at('info'), warn: at('warn'), error: at('error') },
+  };
+  return { deps, pathao, steadfast, logged };
 };
