@@ -4,7 +4,7 @@ import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
 import { buyerSchema, skuSchema } from '../checkout/checkout-route';
 import { SHIPPING_SERVICE_LEVELS } from '../checkout/domain/model';
 import { orderIdSchema } from '../checkout/routes';
-import { API_CARRIER_IDS, type BookedShipment, SHIPMENT_STATUSES } from './domain/model';
+import { API_CARRIER_IDS, type BookedShipment, CANCELLATION_OUTCOMES, SHIPMENT_STATUSES } from './domain/model';
 
 const carrierNameSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes; at most 40'));
 const sellerIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
@@ -46,7 +46,7 @@ export const shipmentViewSchema = z.object({
   estimatedDeliveryDate: z.optional(z.string()),
   cost: z.optional(moneySchema),
   events: z.array(trackingEventSchema),
-  cancellation: z.optional(z.object({ outcome: z.enum(['manual', 'refused']), reason: z.string(), at: z.string() })),
+  cancellation: z.optional(z.object({ outcome: z.enum(CANCELLATION_OUTCOMES), reason: z.string(), at: z.string() })),
 });
 
 /** The API's view of a shipment: no version, claim or parcel internals. */
