@@ -4,7 +4,7 @@ import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
 import { buyerSchema, skuSchema } from '../checkout/checkout-route';
 import { SHIPPING_SERVICE_LEVELS } from '../checkout/domain/model';
 import { orderIdSchema } from '../checkout/routes';
-import { API_CARRIER_IDS, SHIPMENT_STATUSES } from './domain/model';
+import { API_CARRIER_IDS, type BookedShipment, CANCELLATION_OUTCOMES, SHIPMENT_STATUSES } from './domain/model';
 
 const carrierNameSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes; at most 40'));
 const sellerIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
@@ -46,6 +46,21 @@ export const shipmentViewSchema = z.object({
   estimatedDeliveryDate: z.optional(z.string()),
   cost: z.optional(moneySchema),
   events: z.array(trackingEventSchema),
+  cancellation: z.optional(z.object({ outcome: z.enum(CANCELLATION_OUTCOMES), reason: z.string(), at: z.string() })),
+});
+
+/** The API's view of a shipment: no version, claim or parcel internals. */
+export const shipmentView = (shipment: BookedShipment): z.output<typeof shipmentViewSchema> => ({
+  shipmentId: shipment.shipmentId,
+  sellerId: shipment.sellerId,
+  carrier: shipment.carrier,
+  trackingNumber: shipment.trackingNumber,
+  status: shipment.status,
+  serviceLevel: shipment.serviceLevel,
+  ...(shipment.estimatedDeliveryDate !== undefined && { estimatedDeliveryDate: shipment.estimatedDeliveryDate }),
+  ...(shipment.cost !== undefined && { cost: shipment.cost }),
+  events: shipment.events,
+  ...(shipment.cancellation !== undefined && { cancellation: shipment.cancellation }),
 });
 
 export const listOrderShipmentsRoute = defineRoute({
@@ -58,6 +73,24 @@ export const listOrderShipmentsRoute = defineRoute({
   responses: {
     200: { description: 'Booked shipments (none before the order is paid)', schema: z.object({ shipments: z.array(shipmentViewSchema) }) },
     404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+  },
+});
+
+export const shipOrderRoute = defineRoute({
+  operationId: 'shipOrder',
+  method: 'POST',
+  path: '/orders/{orderId}/shipments',
+  summary: "Ship now (sellers, operators): book the order's parcels not booked yet, at the chosen `carrier` (no failover) or through the seller's preferences with failover; safe to repeat (one booking per parcel)",
+  auth: 'iam',
+  params: z.object({ orderId: orderIdSchema }),
+  body: z._default(z.object({ carrier: z.optional(carrierNameSchema) }), {}),
+  responses: {
+    201: { description: 'Every booked shipment of the order', schema: z.object({ shipments: z.array(shipmentViewSchema) }) },
+    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
+    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    409: { description: 'ORDER_NOT_PAID: unpaid, cancelled or refunded; SHIPMENT_EXISTS: every parcel is booked already (`details.shipments`)', schema: errorEnvelopeSchema },
+    422: { description: 'CARRIER_NOT_ENABLED: the carrier is not one of the seller\'s for this destination (`details.enabled`); NO_ELIGIBLE_CARRIER', schema: errorEnvelopeSchema },
+    503: { description: 'PROVIDER_UNAVAILABLE: no carrier booked (`details.provider` is `shipping`); try again', schema: errorEnvelopeSchema },
   },
 });
 
@@ -142,6 +175,6 @@ export const importTrackingCsvRoute = defineRoute({
 
 /** Every route of the shipping capability. */
 export const shippingRoutes = [
-  quoteShippingRoute, listOrderShipmentsRoute, putCarrierPreferencesRoute, getCarrierPreferencesRoute, ...carrierWebhookRoutes,
+  quoteShippingRoute, listOrderShipmentsRoute, shipOrderRoute, putCarrierPreferencesRoute, getCarrierPreferencesRoute, ...carrierWebhookRoutes,
   getCarrierManifestRoute, importTrackingCsvRoute,
 ];

@@ -16,6 +16,7 @@ export class Shipping extends Construct {
   readonly eventsConsumer: EventConsumer;
   readonly quoteFn: ServiceFunction;
   readonly listShipmentsFn: ServiceFunction;
+  readonly shipOrderFn: ServiceFunction;
   readonly preferencesFn: ServiceFunction;
   readonly webhookFn: ServiceFunction;
   readonly manifestFn: ServiceFunction;
@@ -43,7 +44,7 @@ export class Shipping extends Construct {
 
     this.eventsConsumer = new EventConsumer(this, 'ShippingEventsConsumer', {
       config, capability: 'shipping', handler: 'consume-shipping-events',
-      description: 'Consumes order events from the shipping queue: books shipments on order.paid',
+      description: 'Consumes order events from the shipping queue: books shipments on order.paid, cancels them on order.cancelled',
       events: props.data.shippingEvents, idempotencyTable: props.data.tables.idempotency,
     });
     withShipments(this.eventsConsumer.fn);
@@ -63,6 +64,14 @@ export class Shipping extends Construct {
       .bindTable('ORDERS_TABLE', orders, 'read')
       .bindTable('SHIPPING_TABLE', shipping, 'read');
     api.addRoute({ method: 'GET', path: '/orders/{orderId}/shipments', handler: this.listShipmentsFn, auth: 'apiKey' });
+
+    // Failover may ask several carriers (5 s timeout each): as long as API Gateway waits (29 s).
+    this.shipOrderFn = withShipments(new ServiceFunction(this, 'ShipOrderFn', {
+      config, capability: 'shipping', handler: 'ship-order',
+      description: "POST /v1/orders/{orderId}/shipments (sellers, operators): ship now, at a chosen carrier or by the seller's preferences",
+      timeout: Duration.seconds(29),
+    }));
+    api.addRoute({ method: 'POST', path: '/orders/{orderId}/shipments', handler: this.shipOrderFn, auth: 'iam' });
 
     this.preferencesFn = new ServiceFunction(this, 'CarrierPreferencesFn', {
       config, capability: 'shipping', handler: 'carrier-preferences',

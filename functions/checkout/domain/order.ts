@@ -148,7 +148,13 @@ export class InvalidOrderTransitionError extends ConflictError {
   }
 }
 
-// Where each status may go. A status that is not listed as its own successor cannot repeat.
+/*
+ * Where each status may go. A status that is not listed as its own successor cannot repeat.
+ * partially_refunded → shipped/delivered: a partial refund before shipping is common (one item out of stock) and the
+ * rest still ships. The status then says where the parcel is; the refunds stay on the order (`refunds[]`), and the
+ * timeline keeps the partial refund. markShipped/markDelivered look at the timeline so that a partial refund after
+ * shipping never moves the order "back" to shipped.
+ */
 const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending_payment: ['paid', 'payment_failed', 'cancelled'],
   payment_failed: ['pending_payment', 'cancelled'],
@@ -156,7 +162,7 @@ const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   fulfilling: ['shipped', 'cancelled', 'partially_refunded', 'refunded'],
   shipped: ['delivered', 'partially_refunded', 'refunded'],
   delivered: ['partially_refunded', 'refunded'],
-  partially_refunded: ['partially_refunded', 'refunded'],
+  partially_refunded: ['partially_refunded', 'refunded', 'shipped', 'delivered'],
   cancelled: [],
   refunded: [],
 };
@@ -269,16 +275,22 @@ export class PaymentPendingError extends ConflictError {
 export const startFulfilment = (order: Order, { at }: { at: string }): Order =>
   order.status === 'fulfilling' ? order : move(order, { to: 'fulfilling', event: 'fulfilment.started', at });
 
+/** Whether the order's timeline records `event` (a partially refunded order may or may not have shipped). */
+const happened = (order: Order, event: OrderEvent): boolean => order.timeline.some((entry) => entry.event === event);
+
 /**
  * A carrier has the parcel. A repeat, or a late report after delivery, changes nothing (events arrive out of
- * order; a step backwards is ignored).
+ * order; a step backwards is ignored); neither does a report about an order partially refunded after it shipped. A
+ * partially refunded order that had not shipped becomes shipped, its refunds kept.
  */
 export const markShipped = (order: Order, { at }: { at: string }): Order =>
-  order.status === 'shipped' || order.status === 'delivered' ? order : move(order, { to: 'shipped', event: 'shipment.shipped', at });
+  order.status === 'shipped' || order.status === 'delivered' || happened(order, 'shipment.shipped')
+    ? order
+    : move(order, { to: 'shipped', event: 'shipment.shipped', at });
 
-/** The buyer has the parcel. A repeat changes nothing. */
+/** The buyer has the parcel. A repeat, or a report about an order partially refunded after delivery, changes nothing. */
 export const markDelivered = (order: Order, { at }: { at: string }): Order =>
-  order.status === 'delivered' ? order : move(order, { to: 'delivered', event: 'shipment.delivered', at });
+  order.status === 'delivered' || happened(order, 'shipment.delivered') ? order : move(order, { to: 'delivered', event: 'shipment.delivered', at });
 
 /**
  * Cancels an order before shipment; its stock goes back on the shelf (held or sold). A repeat changes nothing.

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { moneySchema } from '../../_platform/money';
 import { SHIPPING_SERVICE_LEVELS } from '../../checkout/domain/model';
 import { ConcurrentUpdateError } from '../../payments/domain/errors';
-import { type BookedShipment, isBooked, SHIPMENT_STATUSES, type Shipment } from '../domain/model';
+import { type BookedShipment, CANCELLATION_OUTCOMES, isBooked, SHIPMENT_STATUSES, type Shipment, TRACKING_SOURCES } from '../domain/model';
 import type { ShipmentRepository } from '../domain/ports';
 
 /*
@@ -39,12 +39,13 @@ const storedSchema = z.object({
   promisedDeliveryDate: z.optional(z.string()),
   delayNotifiedFor: z.optional(z.string()),
   attemptedCarriers: z.array(z.string()),
+  cancellation: z.optional(z.object({ outcome: z.enum(CANCELLATION_OUTCOMES), reason: z.string(), at: z.string() })),
   events: z.array(
     z.object({
       at: z.string(),
       status: z.enum(SHIPMENT_STATUSES),
       carrierStatus: z.string(),
-      source: z.enum(['booking', 'webhook', 'poll', 'csv']),
+      source: z.enum(TRACKING_SOURCES),
       description: z.optional(z.string()),
     }),
   ),

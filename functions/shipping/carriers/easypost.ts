@@ -5,7 +5,8 @@
  * one rate is bought; buying twice is refused, so an unknown outcome of `buy` is settled by reading the shipment.
  * EasyPost offers no lookup by our `reference`, so findBooking says null. Webhooks are signed:
  * `X-Hmac-Signature: hmac-sha256-hex=<hex>` over the raw body, keyed with the NFKD-normalised secret; a signed
- * tracker event is believed as it is.
+ * tracker event is believed as it is. Cancelling is refunding the label (`POST /shipments/{id}/refund`, allowed until the
+ * carrier scanned the parcel): `refund_status` submitted or refunded means the label is void.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
@@ -50,6 +51,12 @@ const STATUS: Readonly<Record<string, ShipmentStatus>> = {
 };
 const statusOf = (code: string): ShipmentStatus => STATUS[code] ?? 'unknown';
 
+/**
+ * Refund statuses that void the label [official]. `not_applicable` is a bill-on-scan carrier: an unscanned label costs
+ * nothing and is simply never used. `rejected` is a refusal (EasyPost says an early one may be retried later).
+ */
+const VOIDED = new Set(['submitted', 'refunded', 'not_applicable']);
+
 const rate = z.object({ id: nonEmpty(), rate: nonEmpty(), currency: nonEmpty(), delivery_days: z.nullable(z.optional(z.number())) });
 const tracker = z.object({
   tracking_code: nonEmpty(),
@@ -63,6 +70,7 @@ const shipment = z.object({
   tracking_code: z.nullable(z.optional(z.string())),
   selected_rate: z.nullable(z.optional(rate)),
   tracker: z.nullable(z.optional(tracker)),
+  refund_status: z.nullable(z.optional(z.string())),
 });
 const event = z.object({ description: nonEmpty(), result: z.unknown() });
 
@@ -186,6 +194,19 @@ export const createEasyPostCarrier = (config: EasyPostConfig, http: HttpClient, 
     },
 
     findBooking: async () => null,
+
+    async cancel(booked, options) {
+      const id = booked.carrierReference ?? booked.trackingNumber;
+      const response = await http.send({
+        provider: CARRIER, operation: 'refund', method: 'POST', url: `${config.baseUrl}${API}/shipments/${encodeURIComponent(id)}/refund`, headers,
+        retry: 'safe', timeoutMs: options.timeoutMs, context: { orderId: options.orderId }, sensitiveFields: ['authorization'],
+      });
+      // [weak] a second refund is refused with 422 (the code is not documented): the shipment says whether the first one holds.
+      const refunded = response.status === 422 ? await readShipment(id, options) : parseAnswer(CARRIER, 'refund', shipment, answerOf('refund', response));
+      const status = refunded.refund_status ?? 'none';
+      if (!VOIDED.has(status)) throw refused(CARRIER, `easypost does not refund the label of ${id} (refund_status ${status})`);
+      return { kind: 'cancelled', carrierStatus: `refund_${status}`, at: clock.now().toISOString() };
+    },
 
     async track(booked, options) {
       const current = await readShipment(booked.carrierReference ?? booked.trackingNumber, options);

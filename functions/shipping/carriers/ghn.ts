@@ -4,7 +4,8 @@
  *
  * Static `Token` + `ShopId` headers; JSON envelope `{code, message, data}`. `client_order_code` must be unique, so it
  * is our idempotency key: a repeated create is refused and answered from detail-by-client-code. GHN does not sign
- * its callbacks: a webhook is only a hint, the order is re-fetched from `/detail` before we believe it.
+ * its callbacks: a webhook is only a hint, the order is re-fetched from `/detail` before we believe it. Cancel is
+ * `/switch-status/cancel` with `order_codes` [lib], allowed before pickup only [observed].
  */
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../../_platform/clock';
@@ -68,6 +69,8 @@ const detailData = z.object({
   updated_date: z.optional(z.string()),
   log: z.optional(z.array(z.object({ status: z.string(), updated_date: z.string() }))),
 });
+/** [lib] one entry per order code; `result` is a boolean in some SDKs and a string in others. */
+const cancelData = z.array(z.object({ order_code: z.string(), result: z.union([z.boolean(), z.string()]), message: z.optional(z.string()) }));
 const webhookBody = z.object({ OrderCode: nonEmpty(), ClientOrderCode: z.optional(z.string()), Type: z.optional(z.string()) });
 
 /** Is this 400 GHN's "client_order_code already exists"? [weak] the exact text is not documented; matched loosely. */
@@ -180,6 +183,16 @@ export const createGhnCarrier = (config: GhnConfig, http: HttpClient, clock: Clo
     },
 
     findBooking,
+
+    async cancel(shipment, options) {
+      const { data } = await call('cancel', '/switch-status/cancel', { order_codes: [shipment.trackingNumber] }, { ...options, retry: 'safe' });
+      const entry = parseAnswer(CARRIER, 'cancel', cancelData, data).find((each) => each.order_code === shipment.trackingNumber);
+      if (entry && (entry.result === true || entry.result === 'true')) return { kind: 'cancelled', carrierStatus: 'cancel', at: clock.now().toISOString() };
+      // [weak] what GHN answers for an order cancelled before is not documented: the order's own status settles it.
+      const current = await detail('/shipping-order/detail', { order_code: shipment.trackingNumber }, options);
+      if (current.status === 'cancel') return { kind: 'cancelled', carrierStatus: 'cancel', at: snapshotOf(current).at };
+      throw refused(CARRIER, `ghn does not cancel ${shipment.trackingNumber} (${current.status}): ${entry?.message ?? 'no result'}`);
+    },
 
     track: async (shipment, options) => snapshotOf(await detail('/shipping-order/detail', { order_code: shipment.trackingNumber }, options)),
 

@@ -6,6 +6,7 @@
  * merchant_order_id, so a create is sent once (`retry: 'never'`) and an unknown outcome stays unknown (findBooking
  * says null). Webhooks carry the configured secret as plain text in `X-PATHAO-Signature` (not an HMAC, and Pathao's
  * own plugin shares one value among all merchants), so a webhook is only a hint and the order is re-fetched.
+ * The merchant API documents no cancel call (§A3): a cancellation is left to an operator in the merchant portal.
  */
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../../_platform/clock';
@@ -213,6 +214,8 @@ export const createPathaoCarrier = (config: PathaoConfig, http: HttpClient, toke
     },
 
     findBooking: async () => null,
+
+    cancel: async () => ({ kind: 'unsupported', reason: 'pathao offers no cancel API; cancel the consignment in the merchant portal' }),
 
     track: (shipment, options) => track(shipment.trackingNumber, options),
 

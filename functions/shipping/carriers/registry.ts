@@ -48,6 +48,7 @@ const lazyCarrier = (id: ApiCarrierId, options: CarrierRegistryOptions): Carrier
     quote: async (request, callOptions) => (await current()).quote(request, callOptions),
     book: async (request, callOptions) => (await current()).book(request, callOptions),
     findBooking: async (reference, callOptions) => (await current()).findBooking(reference, callOptions),
+    cancel: async (shipment, callOptions) => (await current()).cancel(shipment, callOptions),
     track: async (shipment, callOptions) => (await current()).track(shipment, callOptions),
     readWebhook: async (request) => (await current()).readWebhook(request),
     webhookReply: (notice) => {

@@ -5,7 +5,8 @@
  * track by invoice (`carrierReference`), and a repeated create is refused and answered from status_by_invoice.
  * Steadfast has no rate API [weak: the rate card below is the published one as integrations copy it] and no
  * express service. Webhooks carry `Authorization: Bearer <token set in the portal>` and no body signature: the token
- * is checked, and the status is re-fetched before we believe it.
+ * is checked, and the status is re-fetched before we believe it. API V1 has no cancel call (§A4): a cancellation is
+ * left to an operator in the Steadfast portal.
  */
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../../_platform/clock';
@@ -136,6 +137,8 @@ export const createSteadfastCarrier = (config: SteadfastConfig, http: HttpClient
     },
 
     findBooking,
+
+    cancel: async () => ({ kind: 'unsupported', reason: 'steadfast offers no cancel API; cancel the consignment in the portal' }),
 
     async track(shipment, options): Promise<TrackingSnapshot> {
       const carrierStatus = await statusByInvoice(shipment.carrierReference ?? shipment.trackingNumber, options);

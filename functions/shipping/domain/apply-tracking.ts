@@ -34,6 +34,15 @@ const syncOrder = async (deps: Pick<ShippingDeps, 'orders' | 'shipments' | 'cloc
 };
 
 /**
+ * Publishes `shipment.status_changed` for the shipment's current status, with an id derived from that status and its
+ * time: publishing it again (a retried step) makes the same event, which consumers drop.
+ */
+export const publishStatusChange = (deps: Pick<ShippingDeps, 'events' | 'clock'>, shipment: BookedShipment, previousStatus: ShipmentStatus): Promise<void> =>
+  publishShipmentEvent(deps.events, deps.clock.now(), 'shipment.status_changed', `${shipment.shipmentId}_${shipment.status}_${Date.parse(shipment.statusAt)}`, shipment, {
+    previousStatus,
+  });
+
+/**
  * Applies one carrier update to a booked shipment (conditional write, retried on a lost race), then:
  * `shipment.status_changed` when the status moved (never backwards: see tracking.ts), the order to shipped or
  * delivered, and `shipment.delayed` when the estimate slipped past the threshold. Event ids are derived from the
@@ -62,8 +71,7 @@ export const applyTracking = async (
   const shipment = result.shipment as BookedShipment;
   const now = deps.clock.now();
   if (result.statusChanged) {
-    const key = `${shipment.shipmentId}_${result.statusChanged.to}_${Date.parse(shipment.statusAt)}`;
-    await publishShipmentEvent(deps.events, now, 'shipment.status_changed', key, shipment, { previousStatus: result.statusChanged.from });
+    await publishStatusChange(deps, shipment, result.statusChanged.from);
     await syncOrder(deps, shipment);
   }
   if (result.delayed) {

@@ -19,12 +19,39 @@ import {
   shipmentIdOf,
 } from './model';
 import type { Booking, BookingRequest, Carrier } from './ports';
+import { cancelShipments } from './cancel-shipments';
 import { publishShipmentEvent } from './publish';
 
-type BookingDeps = Pick<ShippingDeps, 'carriers' | 'shipments' | 'preferences' | 'orders' | 'events' | 'clock' | 'log'>;
+export type BookingDeps = Pick<ShippingDeps, 'carriers' | 'shipments' | 'preferences' | 'orders' | 'events' | 'clock' | 'settings' | 'log'>;
 
 /** Orders in these statuses have nothing (more) to book. */
 const NOT_SHIPPABLE = new Set(['pending_payment', 'payment_failed', 'cancelled', 'refunded']);
+
+/** Whether the order is paid and neither cancelled nor fully refunded: its parcels may be booked. */
+export const isShippable = (order: Pick<Order, 'status'>): boolean => !NOT_SHIPPABLE.has(order.status);
+
+/**
+ * The carriers that may take a seller's parcel of `order`, in priority order (failover walks them): the seller's
+ * eligible carriers for the destination and service level, or only `chosen` when one was chosen (no failover then).
+ * Throws RuleViolationError NO_ELIGIBLE_CARRIER when none serves the destination, CARRIER_NOT_ENABLED when `chosen`
+ * is not one of them.
+ */
+export const carrierChain = async (deps: Pick<BookingDeps, 'preferences' | 'carriers'>, order: Order, sellerId: string, chosen?: string): Promise<CarrierPreference[]> => {
+  const preferences = (await deps.preferences.get(sellerId)) ?? defaultPreferences(sellerId);
+  const route = { country: order.buyer.address.country, serviceLevel: order.shipping.serviceLevel };
+  const chain = eligibleCarriers(preferences, route, servesWith(deps.carriers));
+  if (chain.length === 0) {
+    throw new RuleViolationError('NO_ELIGIBLE_CARRIER', `no carrier of ${sellerId} ships ${route.serviceLevel} to ${route.country}`, { sellerId, ...route });
+  }
+  if (chosen === undefined) return chain;
+  const only = chain.filter((preference) => preference.carrier === chosen);
+  if (only.length === 0) {
+    throw new RuleViolationError('CARRIER_NOT_ENABLED', `${chosen} is not a carrier of ${sellerId} for ${route.serviceLevel} to ${route.country}`, {
+      carrier: chosen, sellerId, ...route, enabled: chain.map((preference) => preference.carrier),
+    });
+  }
+  return only;
+};
 
 /** The booking a CSV carrier gets: our shipment id is the tracking number on its label and in its CSV files. */
 const csvBooking = (shipmentId: string): Booking => ({ trackingNumber: shipmentId, status: 'label_created', carrierStatus: 'manifest_pending' });
@@ -139,15 +166,16 @@ const itemsBySeller = (order: Order): Array<[string, Order['items']]> => {
 };
 
 /**
- * Reaction to `order.paid`: one shipment per seller of the order, booked at the seller's preferred eligible carrier
- * (failover in bookAtCarriers), with the parcel's weight and size computed from the items. Idempotent per order:
- * each shipment is claimed by a conditional write under an id derived from the order, so a redelivered event finds
- * the booking instead of making another; `shipment.created` is (re)published for every booked shipment with an id
- * derived from it. The order stays `paid` until a carrier has the parcel (then `shipped`, see applyTracking). Books
- * nothing for an unknown or unpaid order. Throws RuleViolationError NO_ELIGIBLE_CARRIER when no carrier serves the
- * destination.
+ * Reaction to `order.paid` (and the seller's "ship now"): one shipment per seller of the order, booked at the seller's
+ * preferred eligible carrier (failover in bookAtCarriers) or at `carrier` when one was chosen, with the parcel's
+ * weight and size computed from the items. Idempotent per order: each shipment is claimed by a conditional write
+ * under an id derived from the order, so a repeat finds the booking instead of making another; `shipment.created` is
+ * (re)published for every booked shipment with an id derived from it. The order stays `paid` until a carrier has the
+ * parcel (then `shipped`, see applyTracking). Books nothing for an unknown or unpaid order; an order cancelled while
+ * its parcels were being booked gets them cancelled (order.cancelled may have come too early to see them). Throws
+ * RuleViolationError NO_ELIGIBLE_CARRIER / CARRIER_NOT_ENABLED (carrierChain).
  */
-export const bookShipments = async (deps: BookingDeps, orderId: string): Promise<BookedShipment[]> => {
+export const bookShipments = async (deps: BookingDeps, orderId: string, options: { carrier?: string } = {}): Promise<BookedShipment[]> => {
   const details = await deps.orders.get(orderId);
   if (!details) {
     // The saga writes the order before it publishes order.paid: an unknown order is not ours to ship (or was purged).
@@ -155,7 +183,7 @@ export const bookShipments = async (deps: BookingDeps, orderId: string): Promise
     return [];
   }
   const { order } = details;
-  if (NOT_SHIPPABLE.has(order.status)) {
+  if (!isShippable(order)) {
     deps.log.info('order not shippable; no shipment booked', { orderId, status: order.status });
     return [];
   }
@@ -182,16 +210,15 @@ export const bookShipments = async (deps: BookingDeps, orderId: string): Promise
     if (isBooked(stored)) {
       shipment = stored;
     } else {
-      const preferences = (await deps.preferences.get(sellerId)) ?? defaultPreferences(sellerId);
-      const route = { country: order.buyer.address.country, serviceLevel: order.shipping.serviceLevel };
-      const chain = eligibleCarriers(preferences, route, servesWith(deps.carriers));
-      if (chain.length === 0) {
-        throw new RuleViolationError('NO_ELIGIBLE_CARRIER', `no carrier of ${sellerId} ships ${route.serviceLevel} to ${route.country}`, { sellerId, ...route });
-      }
+      const chain = await carrierChain(deps, order, sellerId, options.carrier);
       shipment = await bookAtCarriers(deps, order, stored, chain, bookingRequestOf(order, stored, items));
     }
     await publishShipmentEvent(deps.events, deps.clock.now(), 'shipment.created', `${shipment.shipmentId}_created`, shipment);
     booked.push(shipment);
+  }
+  if ((await deps.orders.get(orderId))?.order.status === 'cancelled') {
+    await cancelShipments(deps, orderId);
+    return deps.shipments.listByOrder(orderId).then((all) => all.filter(isBooked));
   }
   return booked;
 };

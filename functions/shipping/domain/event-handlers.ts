@@ -1,17 +1,24 @@
 import type { EventHandlers } from '../../_platform/events';
 import { ValidationError } from '../../_platform/errors';
 import { bookShipments } from './book-shipments';
+import { cancelShipments } from './cancel-shipments';
 import type { ShippingDeps } from './deps';
 
+const orderIdOf = (event: { type: string; orderId?: string }): string => {
+  if (!event.orderId) throw new ValidationError(`${event.type} without orderId`, [{ path: 'orderId', message: 'required' }]);
+  return event.orderId;
+};
+
 /**
- * Shipping's reactions to events: `order.paid` books the order's shipments (idempotent per order). `order.cancelled`
- * is acknowledged unhandled: an order can only be cancelled before it ships (cancelling a booking at the carrier is
- * not built yet).
+ * Shipping's reactions to events, each idempotent per order: `order.paid` books the order's shipments,
+ * `order.cancelled` cancels them at their carriers.
  */
 export const shippingEventHandlers = (deps: Parameters<typeof bookShipments>[0]): EventHandlers => ({
   'order.paid': async (event) => {
-    if (!event.orderId) throw new ValidationError('order.paid without orderId', [{ path: 'orderId', message: 'required' }]);
-    await bookShipments(deps, event.orderId);
+    await bookShipments(deps, orderIdOf(event));
+  },
+  'order.cancelled': async (event) => {
+    await cancelShipments(deps, orderIdOf(event));
   },
 });
 

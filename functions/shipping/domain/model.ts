@@ -42,8 +42,12 @@ export interface Destination {
   country: string;
 }
 
-/** How a tracking update reached us. */
-export type TrackingSource = 'booking' | 'webhook' | 'poll' | 'csv';
+/** How a tracking update reached us (`cancel`: we cancelled the parcel at the carrier). */
+export const TRACKING_SOURCES = ['booking', 'webhook', 'poll', 'csv', 'cancel'] as const;
+export type TrackingSource = (typeof TRACKING_SOURCES)[number];
+
+/** Why a cancelled order's parcel is still booked: see Shipment.cancellation. */
+export const CANCELLATION_OUTCOMES = ['manual', 'refused'] as const;
 
 /** One applied change of a shipment's status, as the buyer and seller see it. */
 export interface TrackingEvent {
@@ -82,6 +86,11 @@ export interface Shipment {
   /** The estimate `shipment.delayed` was last published for (once per slipped date). */
   delayNotifiedFor?: string;
   attemptedCarriers: string[];
+  /**
+   * Set when the order was cancelled but the parcel could not be cancelled at the carrier: `manual` (no cancel API, or
+   * a CSV carrier: an operator cancels it with the carrier) or `refused` (the carrier has the parcel already).
+   */
+  cancellation?: { outcome: (typeof CANCELLATION_OUTCOMES)[number]; reason: string; at: string };
   events: TrackingEvent[];
   version: number;
   createdAt: string;

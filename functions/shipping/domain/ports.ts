@@ -84,6 +84,15 @@ export type WebhookNotice =
   | { readonly kind: 'tracking'; readonly parcel: ParcelRef; readonly snapshot?: TrackingSnapshot }
   | { readonly kind: 'ignored'; readonly reason: string };
 
+/**
+ * What cancelling a booked parcel at its carrier came to: `cancelled` (the carrier will not pick it up; `carrierStatus`
+ * is its own word for that), or `unsupported` when the carrier offers no cancel API (an operator must cancel it in the
+ * carrier's portal; `reason` says so).
+ */
+export type CancelOutcome =
+  | { readonly kind: 'cancelled'; readonly carrierStatus: string; readonly at: string }
+  | { readonly kind: 'unsupported'; readonly reason: string };
+
 /** The answer a carrier expects to a webhook (Pathao wants a header back, Steadfast a JSON body). */
 export interface WebhookReply {
   readonly status: number;
@@ -112,6 +121,12 @@ export interface Carrier {
    * lookup by our reference (Pathao), so an unknown outcome there stays unknown.
    */
   findBooking(reference: string, options: CarrierCallOptions): Promise<Booking | undefined | null>;
+  /**
+   * Cancels a booked parcel before pickup. Safe to repeat: a parcel already cancelled answers `cancelled` again.
+   * Throws ProviderTerminalError when the carrier refuses (it has the parcel already), ProviderRetryableError when it
+   * could not be asked. Makes no call and answers `unsupported` for a carrier without a cancel API.
+   */
+  cancel(shipment: Pick<BookedShipment, 'trackingNumber' | 'carrierReference'>, options: CarrierCallOptions): Promise<CancelOutcome>;
   /** The parcel's current status. Throws ProviderTerminalError when the carrier does not know it. */
   track(shipment: Pick<BookedShipment, 'trackingNumber' | 'carrierReference'>, options: CarrierCallOptions): Promise<TrackingSnapshot>;
   /** Authenticates and reads a webhook. Throws UnauthorizedError when the carrier's own auth scheme fails. */

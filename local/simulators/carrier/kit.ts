@@ -158,10 +158,7 @@ export const startCarrierSimulator = async (protocol: CarrierProtocol, options: 
     const next = status ?? protocol.progression[protocol.progression.indexOf(parcel.carrierStatus) + 1];
     if (!next) throw new ControlError(409, `parcel ${trackingNumber} is ${parcel.carrierStatus}; give the status to move it to`);
     const previous = parcel.carrierStatus;
-    const at = new Date().toISOString();
-    parcel.carrierStatus = next;
-    parcel.updatedAt = at;
-    parcel.history.push({ status: next, at });
+    moveParcel(state, parcel, next);
     const hook = protocol.webhook(parcel, previous);
     if (!hook || !webhookUrl || lose) return { parcel, webhook: null };
     const answer = await fetch(webhookUrl, { method: 'POST', headers: hook.headers, body: hook.body, signal: AbortSignal.timeout(10_000) });
@@ -259,6 +256,14 @@ export const newParcel = (state: CarrierState, fields: Pick<SimulatedParcel, 'tr
   const parcel: SimulatedParcel = { ...fields, history: [{ status: fields.carrierStatus, at }], createdAt: at, updatedAt: at };
   state.parcels.set(parcel.trackingNumber, parcel);
   return parcel;
+};
+
+/** Moves a parcel to the carrier's `status` now, with its history. */
+export const moveParcel = (state: CarrierState, parcel: SimulatedParcel, status: string): void => {
+  const at = state.now().toISOString();
+  parcel.carrierStatus = status;
+  parcel.updatedAt = at;
+  parcel.history.push({ status, at });
 };
 
 /** The parcel with our reference, if any. */

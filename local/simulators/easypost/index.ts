@@ -1,11 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { type CarrierProtocol, type CarrierSimulator, type CarrierState, type ProtocolCall, type ProtocolAnswer, type SimulatedParcel, dayAfter, newParcel, startCarrierSimulator } from '../carrier/kit';
+import { type CarrierProtocol, type CarrierSimulator, type CarrierState, type ProtocolCall, type ProtocolAnswer, type SimulatedParcel, dayAfter, moveParcel, newParcel, startCarrierSimulator } from '../carrier/kit';
 
 /*
  * A local EasyPost /v2 (providers/shipping-and-messaging.md §A6): Basic auth with the key, shipments created with
  * rates, `buy` (an unknown rate or a second buy is refused with 422), shipment reads with the tracker, and
  * `tracker.updated` events carrying `previous_attributes.status`, signed `X-Hmac-Signature: hmac-sha256-hex=…` over
- * the raw body with the NFKD secret. [weak] Rates are ours (two USPS international services, priced by weight).
+ * the raw body with the NFKD secret, and label refunds (`refund_status` submitted before the first scan, rejected after;
+ * the tracker then says cancelled). [weak] Rates are ours (two USPS international services, priced by weight); a
+ * second refund's 422 code and the tracker's `cancelled` after a refund are ours too.
  */
 
 const SECRET = {
@@ -29,6 +31,7 @@ interface SimShipment {
   rates: Array<{ id: string; carrier: string; service: string; rate: string; currency: string; delivery_days: number; shipment_id: string }>;
   trackingCode?: string;
   selectedRateId?: string;
+  refundStatus?: 'submitted' | 'rejected';
 }
 
 const trackerOf = (parcel: SimulatedParcel) => ({
@@ -58,6 +61,7 @@ export const startEasyPostSimulator = (options: { host?: string; port?: number }
       selected_rate: shipment.rates.find((rate) => rate.id === shipment.selectedRateId) ?? null,
       postage_label: parcel ? { label_url: `https://easypost.example/labels/${shipment.id}.png`, label_file_type: 'image/png' } : null,
       tracker: parcel ? trackerOf(parcel) : null,
+      refund_status: shipment.refundStatus ?? null,
     };
   };
 
@@ -103,6 +107,16 @@ export const startEasyPostSimulator = (options: { host?: string; port?: number }
     return { status: 200, body: view(shipment, state) };
   };
 
+  const refund = (state: CarrierState, shipment: SimShipment): ProtocolAnswer => {
+    const parcel = shipment.trackingCode ? state.parcels.get(shipment.trackingCode) : undefined;
+    if (!parcel) return error(422, 'SHIPMENT.REFUND.UNAVAILABLE', 'This shipment has no postage to refund.');
+    if (shipment.refundStatus === 'submitted') return error(422, 'SHIPMENT.REFUND.ALREADY_SUBMITTED', 'A refund was already submitted for this shipment.');
+    // The carrier has scanned the parcel once it left pre_transit: too late for a refund.
+    shipment.refundStatus = parcel.carrierStatus === 'pre_transit' ? 'submitted' : 'rejected';
+    if (shipment.refundStatus === 'submitted') moveParcel(state, parcel, 'cancelled');
+    return { status: 200, body: view(shipment, state) };
+  };
+
   const protocol: CarrierProtocol = {
     prefix: ['v2'],
     secret: SECRET,
@@ -115,6 +129,7 @@ export const startEasyPostSimulator = (options: { host?: string; port?: number }
       const shipment = shipmentId ? shipments.get(shipmentId) : undefined;
       if (!shipment) return error(404, 'SHIPMENT.NOT_FOUND', 'The requested shipment could not be found.');
       if (action === 'buy' && call.method === 'POST') return buy(call, state, shipment);
+      if (action === 'refund' && call.method === 'POST') return refund(state, shipment);
       if (!action && call.method === 'GET') return { status: 200, body: view(shipment, state) };
       return error(404, 'NOT_FOUND', 'The requested resource could not be found.');
     },

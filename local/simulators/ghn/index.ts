@@ -1,11 +1,12 @@
-import { type CarrierProtocol, type CarrierSimulator, type CarrierState, type ProtocolCall, type ProtocolAnswer, type SimulatedParcel, dayAfter, newParcel, parcelByReference, randomCode, startCarrierSimulator } from '../carrier/kit';
+import { type CarrierProtocol, type CarrierSimulator, type CarrierState, type ProtocolCall, type ProtocolAnswer, type SimulatedParcel, dayAfter, moveParcel, newParcel, parcelByReference, randomCode, startCarrierSimulator } from '../carrier/kit';
 
 /*
  * A local GHN under /shiip/public-api (providers/shipping-and-messaging.md §A1): Token + ShopId headers, the
  * `{code, message, data}` envelope, fee, leadtime, create (client_order_code unique), detail and
- * detail-by-client-code, and unsigned JSON callbacks (`Type: switch_status`) to the configured webhook URL.
+ * detail-by-client-code, switch-status/cancel (before pickup only), and unsigned JSON callbacks (`Type: switch_status`) to the configured webhook URL.
  * [weak] in the simulator as in the adapter: the duplicate and bad-address messages and code_message values, the
- * service_type_id 1 = express, and the tariff (GHN publishes none through the API; ours is a plausible one).
+ * service_type_id 1 = express, the answer to cancelling an order cancelled before (`result: false`, as for any
+ * refusal), and the tariff (GHN publishes none through the API; ours is a plausible one).
  * Addresses come by province/district name here, not GHN's numeric master-data ids.
  */
 
@@ -72,6 +73,21 @@ const create = (call: ProtocolCall, state: CarrierState): ProtocolAnswer => {
   return ok({ order_code: parcel.trackingNumber, sort_code: '19-70-10', trans_type: 'truck', total_fee: fee, expected_delivery_time: `${estimatedDelivery}T10:00:00Z` });
 };
 
+/** Statuses GHN still cancels: the parcel has not been picked up. */
+const CANCELLABLE = new Set(['ready_to_pick', 'picking', 'money_collect_picking']);
+
+const cancel = (call: ProtocolCall, state: CarrierState): ProtocolAnswer => {
+  const codes = Array.isArray(call.json?.order_codes) ? (call.json.order_codes as unknown[]).filter((code): code is string => typeof code === 'string') : [];
+  if (codes.length === 0) return fail(400, 'order_codes is required', 'USER_ERR_COMMON');
+  return ok(codes.map((code) => {
+    const parcel = state.parcels.get(code);
+    if (!parcel) return { order_code: code, result: false, message: 'Order not found' };
+    if (!CANCELLABLE.has(parcel.carrierStatus)) return { order_code: code, result: false, message: `Đơn hàng ở trạng thái ${parcel.carrierStatus} không thể hủy (cannot cancel)` };
+    moveParcel(state, parcel, 'cancel');
+    return { order_code: code, result: true, message: 'OK' };
+  }));
+};
+
 const protocol: CarrierProtocol = {
   prefix: ['shiip', 'public-api'],
   secret: SECRET,
@@ -86,6 +102,7 @@ const protocol: CarrierProtocol = {
       return ok({ leadtime: Math.floor(Date.parse(`${dayAfter(state.now(), leadDays(call.json))}T10:00:00Z`) / 1000) });
     }
     if (route === 'v2/shipping-order/create') return create(call, state);
+    if (route === 'v2/switch-status/cancel') return cancel(call, state);
     if (route === 'v2/shipping-order/detail') {
       const parcel = state.parcels.get(text(call.json, 'order_code'));
       return parcel ? ok(detailOf(parcel)) : fail(400, 'Order not found', 'ORDER_NOT_FOUND');

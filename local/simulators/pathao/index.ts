@@ -5,7 +5,8 @@ import { type CarrierProtocol, type CarrierSimulator, type CarrierState, type Pr
  * A local Pathao merchant API under /aladdin/api/v1 (providers/shipping-and-messaging.md §A3): the password and
  * refresh-token grants of /issue-token (5-day tokens; an unknown or expired token gets 401), city list, price plan,
  * create order (field rules of the docs: 11-digit 01… phones, address 10–220, weight 0.5–10 kg, delivery_type 48|12),
- * order info, and webhooks `order.<status>` carrying the shared secret in X-PATHAO-Signature.
+ * order info, and webhooks `order.<status>` carrying the shared secret in X-PATHAO-Signature. No cancel call: the
+ * merchant API documents none.
  * [weak] The tariff is ours (Pathao publishes it per merchant), and so are the consignment id's letters.
  */
 

@@ -4,7 +4,7 @@ import { type CarrierProtocol, type CarrierSimulator, type CarrierState, type Pr
  * A local Steadfast (portal.packzy.com/api/v1; providers/shipping-and-messaging.md §A4): Api-Key/Secret-Key headers,
  * create_order (unique invoice of letters, digits, - and _; 11-digit phones; cod_amount ≥ 0), the three status
  * lookups, and webhooks `delivery_status` with `Authorization: Bearer <token>` whose status is capitalised at random
- * ("Delivered" vs "delivered", as the portal's example and field table disagree).
+ * ("Delivered" vs "delivered", as the portal's example and field table disagree). No cancel call: API V1 has none.
  * [weak] The duplicate-invoice and bad-address error bodies are ours: Steadfast documents neither.
  */
 

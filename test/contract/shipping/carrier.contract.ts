@@ -10,6 +10,9 @@
  * - a parcel the carrier refuses (`reject-address`) is ProviderTerminalError with `details.provider === carrier.id`;
  *   a carrier that is down makes quote and track ProviderRetryableError and book Retryable or Indeterminate, never a
  *   booking;
+ * - cancel: a booked parcel is cancelled at the carrier (tracking then says cancelled, and a repeat answers cancelled
+ *   again), or the carrier says it has no cancel API (`unsupported`, with no call made, so even when it is down); a
+ *   parcel the carrier already has is refused with ProviderTerminalError; a carrier that is down is retryable;
  * - the carrier's own webhook for a parcel reads as a tracking notice naming it; a forged one (wrong secret, broken
  *   signature, or unsigned) is refused with UnauthorizedError or carries no snapshot (so the caller re-fetches).
  */
@@ -135,6 +138,37 @@ export const carrierContract = (name: string, setup: () => Promise<CarrierUnderT
       expect(await rejectionOf(under.carrier.track(booking, {}))).toBeInstanceOf(ProviderRetryableError);
       const failed = await rejectionOf(under.carrier.book(aBooking(), {}));
       expect(failed instanceof ProviderRetryableError || failed instanceof ProviderIndeterminateError).toBe(true);
+    });
+
+    it('cancels a booked parcel (safe to repeat), or says it has no cancel API', async () => {
+      const booking = await under.carrier.book(aBooking(), {});
+      const outcome = await under.carrier.cancel(booking, {});
+      if (outcome.kind === 'unsupported') {
+        expect(outcome.reason).toMatch(/cancel/);
+        await under.simulator.scenario({ mode: 'down' });
+        expect(await under.carrier.cancel(booking, {})).toEqual(outcome);
+        return;
+      }
+      expect(outcome.carrierStatus).not.toBe('');
+      expect(await under.carrier.track(booking, {})).toMatchObject({ status: 'cancelled' });
+      expect(await under.carrier.cancel(booking, {})).toMatchObject({ kind: 'cancelled' });
+    });
+
+    it('refuses to cancel a parcel it already has (terminal), and is retryable when down', async () => {
+      const booking = await under.carrier.book(aBooking(), {});
+      const code = under.simulator.parcels().at(-1)!.trackingNumber;
+      await under.simulator.scenario({ mode: 'down' });
+      const down = await under.carrier.cancel(booking, {}).then((outcome) => outcome, (error: unknown) => error);
+      if (!(down instanceof Error)) {
+        expect(down).toMatchObject({ kind: 'unsupported' });
+        return;
+      }
+      expect(down).toBeInstanceOf(ProviderRetryableError);
+      await under.simulator.scenario({ mode: 'normal' });
+      await under.simulator.advance(code, 'delivered');
+      const refusal = await rejectionOf(under.carrier.cancel(booking, {}));
+      expect(refusal).toBeInstanceOf(ProviderTerminalError);
+      expect((refusal as ProviderTerminalError).details.provider).toBe(under.carrier.id);
     });
 
     it('reads its own webhook as a tracking notice about the parcel', async () => {

@@ -7,6 +7,7 @@ import { dynamoOrderRepository } from '../../../functions/checkout/adapters/orde
 import { createOrder, markPaid } from '../../../functions/checkout/domain/order';
 import { operatorFetch } from '../../../local/runtime/operator-client';
 import { awsClientConfig, eventually, localEndpoints, resource, runScheduledRule } from '../../support/local-stack';
+import { json, storeApi } from '../../support/store-api';
 
 const endpoints = localEndpoints();
 const api = endpoints.api.url;
@@ -19,6 +20,7 @@ const topicArn = resource(endpoints, 'Stateful/EventsTopic').ref;
 const simulator = (carrier: string) => endpoints.simulators[carrier];
 
 interface ShipmentView { shipmentId: string; carrier: string; trackingNumber: string; status: string; events: Array<{ at: string; status: string; source: string }> }
+interface SimulatedParcel { reference: string; trackingNumber: string; carrierStatus: string }
 
 const control = async (carrier: string, path: string, body?: unknown) => {
   const response = await fetch(`${simulator(carrier)}/__control/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
@@ -26,7 +28,7 @@ const control = async (carrier: string, path: string, body?: unknown) => {
   return response.status === 204 ? undefined : ((await response.json()) as Record<string, unknown>);
 };
 const parcelsAt = async (carrier: string, reference: string) => {
-  const state = (await (await fetch(`${simulator(carrier)}/__control/state`)).json()) as { parcels: Array<{ reference: string; trackingNumber: string }> };
+  const state = (await (await fetch(`${simulator(carrier)}/__control/state`)).json()) as { parcels: SimulatedParcel[] };
   return state.parcels.filter((parcel) => parcel.reference === reference);
 };
 const setCarriers = async (sellerId: string, carriers: unknown[]) => {
@@ -204,5 +206,81 @@ describe('failover', () => {
     const [shipment] = await booked(orderId);
     expect(shipment.carrier).toBe('steadfast');
     expect(await parcelsAt('pathao', shipment.shipmentId)).toHaveLength(0);
+  });
+});
+
+describe('order.cancelled', () => {
+  it('cancels the booked parcel at the carrier when a paid order is cancelled through the API', async () => {
+    const sellerId = `seller-${randomUUID()}`;
+    const store = storeApi(sellerId);
+    await setCarriers(sellerId, [{ carrier: 'easypost', priority: 1 }]);
+    const sku = await store.aProduct(5);
+    const placed = await json(await store.create('/checkouts', store.order(sku, 1, 'bkash')));
+    await store.buyerActs('bkash', placed.payment.action.url, 'approve');
+    const orderId = placed.orderId as string;
+    await store.orderIn(orderId, 'paid');
+    const [shipment] = await booked(orderId);
+    expect(shipment).toMatchObject({ carrier: 'easypost', status: 'label_created' });
+
+    const cancelled = await store.api(`/orders/${orderId}/cancel`, { method: 'POST', body: { reason: 'out of stock' } });
+    expect(cancelled.status).toBe(200);
+
+    const [after] = await eventually(async () => {
+      const current = await shipmentsOf(orderId);
+      return current[0]?.status === 'cancelled' ? current : undefined;
+    }, `the shipment of ${orderId} to be cancelled`);
+    expect(after.events.map((event) => [event.status, event.source])).toEqual([['label_created', 'booking'], ['cancelled', 'cancel']]);
+    expect(await parcelsAt('easypost', shipment.shipmentId)).toEqual([expect.objectContaining({ trackingNumber: shipment.trackingNumber, carrierStatus: 'cancelled' })]);
+    expect(await statusOf(orderId)).toBe('cancelled');
+  });
+
+  it('records a parcel at a carrier without a cancel API for operators, its status unchanged', async () => {
+    const sellerId = `seller-${randomUUID()}`;
+    const store = storeApi(sellerId);
+    await setCarriers(sellerId, [{ carrier: 'pathao', priority: 1 }]);
+    const placed = await json(await store.create('/checkouts', store.order(await store.aProduct(5), 1, 'bkash')));
+    await store.buyerActs('bkash', placed.payment.action.url, 'approve');
+    await store.orderIn(placed.orderId, 'paid');
+    const [shipment] = await booked(placed.orderId);
+
+    expect((await store.api(`/orders/${placed.orderId}/cancel`, { method: 'POST', body: { reason: 'out of stock' } })).status).toBe(200);
+
+    const [after] = await eventually(async () => {
+      const current = (await shipmentsOf(placed.orderId)) as Array<ShipmentView & { cancellation?: { outcome: string; reason: string } }>;
+      return current[0]?.cancellation ? current : undefined;
+    }, `the shipment of ${placed.orderId} to be left to operators`);
+    expect(after).toMatchObject({ status: 'label_created', cancellation: { outcome: 'manual', reason: expect.stringMatching(/pathao offers no cancel API/) } });
+    expect(await parcelsAt('pathao', shipment.shipmentId)).toEqual([expect.objectContaining({ carrierStatus: 'pending' })]);
+  });
+});
+
+describe('POST /v1/orders/{orderId}/shipments (ship now)', () => {
+  const shipNow = (orderId: string, body: unknown) => operatorFetch(`${api}/orders/${orderId}/shipments`, { method: 'POST', body }, operator);
+
+  it('books a paid order once at the chosen carrier; a carrier not enabled is 422, a repeat 409 with the booking, an unknown order 404', async () => {
+    const sellerId = `seller-${randomUUID()}`;
+    await setCarriers(sellerId, [{ carrier: 'pathao', priority: 1 }, { carrier: 'steadfast', priority: 2 }]);
+    // Paid, but order.paid is not published: the seller ships it by hand.
+    const orderId = await aPaidOrder(sellerId, DHAKA, '+8801712345678');
+
+    const notEnabled = await shipNow(orderId, { carrier: 'ghn' });
+    expect(notEnabled.status).toBe(422);
+    expect((await json(notEnabled)).error).toMatchObject({ code: 'CARRIER_NOT_ENABLED', details: { carrier: 'ghn', enabled: ['pathao', 'steadfast'] } });
+
+    const first = await shipNow(orderId, { carrier: 'steadfast' });
+    expect(first.status).toBe(201);
+    const { shipments } = (await json(first)) as { shipments: ShipmentView[] };
+    expect(shipments).toEqual([expect.objectContaining({ carrier: 'steadfast', status: 'label_created' })]);
+    expect(await shipmentsOf(orderId)).toEqual(shipments);
+
+    const again = await shipNow(orderId, {});
+    expect(again.status).toBe(409);
+    expect((await json(again)).error).toMatchObject({ code: 'SHIPMENT_EXISTS', details: { shipments: [expect.objectContaining({ trackingNumber: shipments[0].trackingNumber })] } });
+    expect(await parcelsAt('steadfast', shipments[0].shipmentId)).toHaveLength(1);
+    expect(await parcelsAt('pathao', shipments[0].shipmentId)).toHaveLength(0);
+
+    expect((await shipNow(`ord_${'0'.repeat(26)}`, {})).status).toBe(404);
+    const unsigned = await fetch(`${api}/orders/${orderId}/shipments`, { method: 'POST', headers: { 'x-api-key': storeKey, 'content-type': 'application/json' }, body: '{}' });
+    expect(unsigned.status).toBe(403);
   });
 });

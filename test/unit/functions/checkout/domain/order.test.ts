@@ -219,6 +219,24 @@ describe('order transitions', () => {
       expect(() => settleRefund(full, { refundId: 'ref_9', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed' })).toThrow(ConflictError);
     });
 
+    it('a partially refunded order still ships and is delivered, its refunds kept; a partial refund after shipping stays put', () => {
+      const partly = settleRefund(refund(paid(), 'ref_1', 40000), { refundId: 'ref_1', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed' });
+
+      const shipped = markShipped(partly, { at: T1 });
+      const delivered = markDelivered(shipped, { at: T1 });
+
+      expect(shipped).toMatchObject({ status: 'shipped', refunds: partly.refunds });
+      expect(delivered).toMatchObject({ status: 'delivered', refunds: partly.refunds });
+      expect(delivered.timeline.map((entry) => entry.event).slice(-3)).toEqual(['refund.succeeded', 'shipment.shipped', 'shipment.delivered']);
+      const refundedAfterShipping = settleRefund(refund(shipped, 'ref_2', 10000), { refundId: 'ref_2', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed' });
+      expect(refundedAfterShipping.status).toBe('partially_refunded');
+      expect(markShipped(refundedAfterShipping, { at: T1 })).toBe(refundedAfterShipping);
+      expect(markDelivered(markShipped(refundedAfterShipping, { at: T1 }), { at: T1 }).status).toBe('delivered');
+      const refundedAfterDelivery = settleRefund(refund(delivered, 'ref_3', 10000), { refundId: 'ref_3', outcome: 'succeeded', at: T1, gatewayStatus: 'Completed' });
+      expect(markShipped(refundedAfterDelivery, { at: T1 })).toBe(refundedAfterDelivery);
+      expect(markDelivered(refundedAfterDelivery, { at: T1 })).toBe(refundedAfterDelivery);
+    });
+
     it('a cancelled order stays cancelled when its refund succeeds', () => {
       const cancelled = cancelOrder(refund(paid(), 'ref_1', 240000), { at: T1, reason: 'changed my mind' });
 

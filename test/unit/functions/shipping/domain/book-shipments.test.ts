@@ -1,43 +1,11 @@
 import { ProviderIndeterminateError, ProviderRetryableError, ProviderTerminalError } from '../../../../../functions/_platform/errors';
 import { money } from '../../../../../functions/_platform/money';
-import { createOrder, markPaid } from '../../../../../functions/checkout/domain/order';
 import { bookShipments } from '../../../../../functions/shipping/domain/book-shipments';
 import { quoteShipping } from '../../../../../functions/shipping/domain/quote-shipping';
-import { InMemoryEventPublisher } from '../../../../support/in-memory/events';
-import { InMemoryOrders } from '../../../../support/in-memory/orders';
-import { FakeCarrier, InMemoryCarrierPreferences, InMemoryShipments, registryOf } from '../../../../support/in-memory/shipping';
+import { aShippingWorld, ORDER_ID, registryOf } from '../../../../support/in-memory/shipping';
 
 const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const clock = { now: () => new Date('2030-01-01T00:00:00Z') };
-const ORDER_ID = 'ord_01hzzzzzzzzzzzzzzzzzzzzzzz';
-
-const setup = async () => {
-  const pathao = new FakeCarrier('pathao');
-  const steadfast = new FakeCarrier('steadfast');
-  const orders = new InMemoryOrders();
-  const placed = createOrder({
-    orderId: ORDER_ID,
-    buyer: { name: 'Rahim', email: 'r@example.com', phone: '+8801712345678', address: { line1: 'House 1', city: 'Dhaka', postalCode: '1205', country: 'BD' } },
-    items: [
-      { sku: 'A', title: 'Tee', sellerId: 'seller-b', quantity: 2, unitPrice: money(100, 'BDT'), weightGrams: 200, dimensionsCm: { l: 30, w: 20, h: 2 } },
-      { sku: 'B', title: 'Tea', sellerId: 'seller-a', quantity: 1, unitPrice: money(100, 'BDT'), weightGrams: 500, dimensionsCm: { l: 20, w: 10, h: 8 } },
-    ],
-    amount: money(300, 'BDT'),
-    shipping: { serviceLevel: 'standard' },
-    paymentMethod: 'bkash',
-  }, clock.now().toISOString());
-  await orders.create(markPaid(placed, { paymentId: placed.currentPaymentId, at: clock.now().toISOString() }));
-  const deps = {
-    carriers: registryOf(pathao, steadfast),
-    shipments: new InMemoryShipments(),
-    preferences: new InMemoryCarrierPreferences(),
-    orders,
-    events: new InMemoryEventPublisher(),
-    clock,
-    log: silentLog,
-  };
-  return { deps, pathao, steadfast };
-};
+const setup = aShippingWorld;
 
 describe('booking on order.paid', () => {
   it('books one shipment per seller at the preferred carrier, with each seller\'s parcel, and publishes shipment.created', async () => {

@@ -40,6 +40,14 @@ describe('consume-shipping-events', () => {
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(1);
   });
 
+  it('handles the sample batch in events/shipping/order-cancelled.sqs.json (its order is unknown here: nothing to cancel)', async () => {
+    const response = await handler(sampleEvent('shipping/order-cancelled.sqs.json'), aLambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(documents.commandCalls(QueryCommand)[0].args[0].input).toMatchObject({ TableName: 'orders-table', ExpressionAttributeValues: { ':pk': 'ORDER#ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P' } });
+    expect(logs.logs()).toContainEqual(expect.objectContaining({ message: 'order.cancelled for an order that is not cancelled; nothing cancelled', orderId: 'ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P' }));
+  });
+
   it('records the event id in the idempotency table under the shipping scope, then handles order.paid (an order it cannot find books nothing)', async () => {
     const response = await handler(anSqsEvent(anSqsRecord(anEvent)), aLambdaContext());
 
