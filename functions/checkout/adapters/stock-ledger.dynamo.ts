@@ -15,20 +15,21 @@ const keyOf = (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' });
 
 /** The StockLedger on the catalog table. */
 export const dynamoStockLedger = (client: DynamoDBDocumentClient, tableName: string): StockLedger => ({
-  async take({ sku, quantity }: StockLine): Promise<boolean> {
+  async take({ sku, quantity }: StockLine): Promise<number | undefined> {
     try {
-      await client.send(
+      const { Attributes } = await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keyOf(sku),
           UpdateExpression: 'SET stock = stock - :quantity',
           ConditionExpression: 'stock >= :quantity',
           ExpressionAttributeValues: { ':quantity': quantity },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return true;
+      return Number(Attributes?.stock);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   },

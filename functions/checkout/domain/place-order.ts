@@ -120,22 +120,52 @@ const releaseStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Promise<v
   }
 };
 
-/** Takes every line or none (placeOrder, retryPayment): the first line short of stock puts back the ones taken and fails the checkout. */
-export const reserveStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Promise<void> => {
-  const taken: StockLine[] = [];
+/** A SKU is low once fewer units than this are left; the seller hears of it when a reservation crosses the line. */
+export const LOW_STOCK_LEVEL = 5;
+
+/** A line taken from stock, with the units left after it. */
+export interface ReservedLine extends StockLine {
+  left: number;
+}
+
+/**
+ * Takes every line or none (placeOrder, retryPayment): the first line short of stock puts back the ones taken and
+ * fails the checkout. Resolves each line with the units left after it.
+ */
+export const reserveStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Promise<ReservedLine[]> => {
+  const taken: ReservedLine[] = [];
   for (const line of lines) {
-    let took: boolean;
+    let left: number | undefined;
     try {
-      took = await deps.stock.take(line);
+      left = await deps.stock.take(line);
     } catch (error) {
       await releaseStock(deps, taken);
       throw error;
     }
-    if (!took) {
+    if (left === undefined) {
       await releaseStock(deps, taken);
       throw new RuleViolationError('OUT_OF_STOCK', `not enough ${line.sku} in stock`, { sku: line.sku, requested: line.quantity });
     }
-    taken.push(line);
+    taken.push({ ...line, left });
+  }
+  return taken;
+};
+
+/**
+ * Publishes `stock.low` for each line whose reservation took its SKU below LOW_STOCK_LEVEL (crossing it, so the
+ * seller is told once per crossing, not on every later order); the id is derived from the order and SKU, so a retry
+ * publishes the same event. A failure is reported, not thrown: the order stands.
+ */
+export const announceLowStock = async (deps: PlaceOrderDeps, orderId: string, reserved: ReservedLine[], items: OrderItem[]): Promise<void> => {
+  for (const { sku, quantity, left } of reserved) {
+    if (left >= LOW_STOCK_LEVEL || left + quantity < LOW_STOCK_LEVEL) continue;
+    const sellerId = items.find((item) => item.sku === sku)?.sellerId;
+    const event = { ...createEvent(deps, { type: 'stock.low', sellerId, data: { sku, sellerId, level: left } }), id: `evt_${orderId}_stock_low_${sku}` };
+    try {
+      await deps.events.publish(event);
+    } catch (error) {
+      deps.incidents.eventNotPublished(event, error);
+    }
   }
 };
 
@@ -236,8 +266,9 @@ export const openPaymentAttempt = async (deps: PlaceOrderDeps, attempt: NewAttem
  *    stock released, error rethrown.
  * 6. Write the payment attempt, then the order (`pending_payment`, timeline `order.created`). An order is never
  *    visible without its attempt.
- * 7. Publish `order.created`. A failure is reported (IncidentReporter), not thrown: the order exists and the saga
- *    runs, so failing the request now would only invite a second order.
+ * 7. Publish `order.created`, and `stock.low` for a SKU this order took below LOW_STOCK_LEVEL. A failure is reported
+ *    (IncidentReporter), not thrown: the order exists and the saga runs, so failing the request now would only invite
+ *    a second order.
  */
 export const placeOrder = async (deps: PlaceOrderDeps, cmd: PlaceOrder): Promise<PlacedOrder> => {
   const { gateway, currency } = paymentRouteOf(deps.gateways, cmd);
@@ -247,7 +278,7 @@ export const placeOrder = async (deps: PlaceOrderDeps, cmd: PlaceOrder): Promise
   const orderId = deps.ids.next('ord');
   const paymentId = paymentIdOf(orderId, 1);
 
-  await reserveStock(deps, lines);
+  const reserved = await reserveStock(deps, lines);
   const session = await openPaymentAttempt(deps, { orderId, paymentId, gateway, amount, lines, ...cmd.payment });
   const now = deps.clock.now().toISOString();
   const { method } = cmd.payment;
@@ -271,6 +302,7 @@ export const placeOrder = async (deps: PlaceOrderDeps, cmd: PlaceOrder): Promise
   } catch (error) {
     deps.incidents.eventNotPublished(created, error);
   }
+  await announceLowStock(deps, orderId, reserved, items);
 
   return { order, payment: { paymentId, method, status: 'pending', redirectUrl: session.redirectUrl } };
 };

@@ -37,10 +37,11 @@ export type StockChange = { set: number } | { delta: number } | { keep: true };
 /** The catalog's stock counts, changed atomically per SKU (no transactions: one conditional write per SKU). */
 export interface StockLedger {
   /**
-   * Takes `quantity` units of `sku` if at least that many are in stock, atomically against every concurrent taker.
-   * Resolves false, changing nothing, when there are fewer (or no such product). Not idempotent: take once.
+   * Takes `quantity` units of `sku` if at least that many are in stock, atomically against every concurrent taker,
+   * and resolves the units left after it. Resolves undefined, changing nothing, when there are fewer (or no such
+   * product). Not idempotent: take once.
    */
-  take(line: StockLine): Promise<boolean>;
+  take(line: StockLine): Promise<number | undefined>;
   /** Puts units taken earlier back (an atomic add). Not idempotent: call once per successful take. */
   putBack(line: StockLine): Promise<void>;
 }

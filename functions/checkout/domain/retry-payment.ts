@@ -2,7 +2,7 @@ import { NotFoundError, RuleViolationError } from '../../_platform/errors';
 import { updateOrder } from '../../payments/domain/update-order';
 import type { PaymentMethod } from './model';
 import { InvalidOrderTransitionError, paymentIdOf, PaymentPendingError, startPaymentAttempt } from './order';
-import { openPaymentAttempt, paymentRouteOf, type PlacedOrder, type PlaceOrderDeps, reserveStock } from './place-order';
+import { announceLowStock, openPaymentAttempt, paymentRouteOf, type PlacedOrder, type PlaceOrderDeps, reserveStock } from './place-order';
 
 export interface RetryPayment {
   orderId: string;
@@ -38,12 +38,13 @@ export const retryPayment = async (deps: PlaceOrderDeps, cmd: RetryPayment): Pro
 
   const lines = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
   const paymentId = paymentIdOf(order.orderId, order.paymentAttempts + 1);
-  await reserveStock(deps, lines);
+  const reserved = await reserveStock(deps, lines);
   const session = await openPaymentAttempt(deps, { orderId: order.orderId, paymentId, gateway, amount: order.amount, lines, ...cmd.payment });
   const at = deps.clock.now().toISOString();
   const retried = await updateOrder(deps.orders, order.orderId, (current) =>
     current.currentPaymentId === paymentId ? current : startPaymentAttempt(current, { at, method: cmd.payment.method }),
   );
   if (!retried) throw new NotFoundError(`order ${cmd.orderId} not found`);
+  await announceLowStock(deps, order.orderId, reserved, order.items);
   return { order: retried, payment: { paymentId, method: cmd.payment.method, status: 'pending', redirectUrl: session.redirectUrl } };
 };

@@ -1,4 +1,5 @@
 import { addressHashOf, messageIdOf, notificationIdOf, recipientIdOfEmail } from '../../../functions/notifications/domain/identity';
+import { storeApi as storeOf } from '../../support/store-api';
 import { eventually } from '../../support/local-stack';
 import {
   aPaidOrder, anEvent, atLeast, closeClients, endpoints, mailTo, messageRecord, operator, publish, putSeller, scenario, settle, smsTo,
@@ -132,5 +133,23 @@ describe('delivery receipt webhooks', () => {
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: 'UNVERIFIED' } });
+  });
+});
+
+describe('stock.low from checkout', () => {
+  it('a checkout that takes a SKU below the low-stock level e-mails its seller, once', async () => {
+    const seller = `seller-${unique()}`;
+    const sellerEmail = `${seller}@example.com`;
+    await putSeller(seller, { email: sellerEmail });
+    const store = storeOf(seller);
+    const sku = await store.aProduct(6);
+
+    expect((await store.create('/checkouts', store.order(sku, 2, 'bkash'))).status).toBe(201);
+    expect((await store.create('/checkouts', store.order(sku, 1, 'bkash'))).status).toBe(201);
+
+    const [email] = await atLeast(1, () => mailTo(sellerEmail), 'the low-stock e-mail');
+    expect(`${email.subject} ${email.text ?? ''}`).toContain(sku);
+    await settle();
+    expect(await mailTo(sellerEmail)).toHaveLength(1);
   });
 });

@@ -33,14 +33,14 @@ export class InMemoryStockLedger implements StockLedger {
 
   constructor(private readonly catalog: InMemoryCatalog) {}
 
-  async take(line: StockLine): Promise<boolean> {
+  async take(line: StockLine): Promise<number | undefined> {
     const failure = this.takeFailures.get(line.sku);
     if (failure) throw failure;
     const product = this.catalog.products.get(line.sku);
-    if (!product || product.stock < line.quantity) return false;
+    if (!product || product.stock < line.quantity) return undefined;
     product.stock -= line.quantity;
     this.taken.push({ ...line });
-    return true;
+    return product.stock;
   }
 
   async putBack(line: StockLine): Promise<void> {

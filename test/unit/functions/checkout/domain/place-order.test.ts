@@ -255,6 +255,18 @@ describe('placeOrder', () => {
     });
   });
 
+  it('tells the seller with stock.low when this order takes the SKU below the low-stock level, once per crossing', async () => {
+    const { deps, events } = inMemoryCheckout([aProduct({ stock: 6 })]);
+
+    await placeOrder(deps, aPlaceOrder());
+    await placeOrder(deps, { ...aPlaceOrder(), items: [{ sku: 'TSHIRT-RED-M', quantity: 1 }] });
+
+    const low = events.published.filter((event) => event.type === 'stock.low');
+    expect(low).toEqual([expect.objectContaining({
+      id: `evt_${ORDER_ID}_stock_low_TSHIRT-RED-M`, sellerId: 'seller-dhaka-1', data: { sku: 'TSHIRT-RED-M', sellerId: 'seller-dhaka-1', level: 4 },
+    })]);
+  });
+
   it('still places the order when order.created cannot be published, and reports the lost event', async () => {
     const { deps, events, incidents, orders } = inMemoryCheckout();
     events.failure = new Error('SNS throttled');
