@@ -4,8 +4,9 @@ import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
 import { PAYMENT_METHODS, SHIPPING_SERVICE_LEVELS } from './domain/model';
 import { ORDER_STATUSES } from './domain/order';
 
-// POST /checkouts has a module of its own so the create-checkout bundle carries only its schemas (every payment
-// function sits a few KB under the 400 KB bundle budget); routes.ts lists it with the others.
+// The routes that open a payment attempt (POST /checkouts, POST /orders/{id}/payments) have a module of their own so
+// their bundles carry only these schemas (they sit a few KB under the 400 KB bundle budget); routes.ts lists them with
+// the others.
 
 export const skuSchema = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, dash, underscore; at most 64'));
 
@@ -72,5 +73,26 @@ export const createCheckoutRoute = defineRoute({
     404: { description: 'NOT_FOUND: `details.skus` lists the SKUs the catalog does not have', schema: errorEnvelopeSchema },
     422: { description: 'OUT_OF_STOCK `{ sku, requested }`, METHOD_NOT_AVAILABLE `{ method, currency? }`, PRICE_NOT_AVAILABLE `{ skus, currency }`, IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
     503: { description: 'PROVIDER_UNAVAILABLE `{ provider }`: the gateway is down; nothing was reserved or charged, retry later', schema: errorEnvelopeSchema },
+  },
+});
+
+export const orderIdSchema = z.string().check(z.regex(/^ord_[0-9A-Za-z]{26}$/, 'not an order id'));
+
+export const retryPaymentRoute = defineRoute({
+  operationId: 'retryPayment',
+  method: 'POST',
+  path: '/orders/{orderId}/payments',
+  summary: 'A new payment attempt after a failed one, with the same or another method',
+  auth: 'apiKey',
+  idempotent: true,
+  params: z.object({ orderId: orderIdSchema }),
+  body: checkoutPaymentSchema,
+  responses: {
+    201: { description: 'The order waits for payment again: send the buyer to `payment.action.url`', schema: checkoutResponseSchema },
+    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
+    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    409: { description: 'PAYMENT_PENDING `{ orderId, paymentId }`: an attempt still waits for the buyer; ORDER_STATE_CONFLICT: the order is paid or closed', schema: errorEnvelopeSchema },
+    422: { description: 'OUT_OF_STOCK `{ sku, requested }`, METHOD_NOT_AVAILABLE `{ method, currency? }`, IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
+    503: { description: 'PROVIDER_UNAVAILABLE `{ provider }`: the gateway is down; nothing was reserved or charged', schema: errorEnvelopeSchema },
   },
 });

@@ -3,19 +3,11 @@ import { moneySchema } from '../_platform/money';
 import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
 import { SHIPPING_SERVICE_LEVELS } from './domain/model';
 import { ORDER_EVENTS, ORDER_STATUSES } from './domain/order';
-import { buyerSchema, checkoutPaymentSchema, checkoutResponseSchema, createCheckoutRoute, paymentMethodSchema, paymentStatusSchema, skuSchema } from './checkout-route';
+import { productSchema } from './product-schema';
+import { buyerSchema, createCheckoutRoute, orderIdSchema, paymentMethodSchema, paymentStatusSchema, retryPaymentRoute, skuSchema } from './checkout-route';
 
-export { createCheckoutRoute };
+export { createCheckoutRoute, orderIdSchema, productSchema, retryPaymentRoute };
 
-export const productSchema = z.object({
-  sku: z.string(),
-  title: z.string(),
-  sellerId: z.string(),
-  prices: z.array(moneySchema),
-  stock: z.int(),
-  weightGrams: z.int(),
-  dimensionsCm: z.object({ l: z.number(), w: z.number(), h: z.number() }),
-});
 
 export const listProductsRoute = defineRoute({
   operationId: 'listProducts',
@@ -64,7 +56,6 @@ export const upsertProductRoute = defineRoute({
   },
 });
 
-export const orderIdSchema = z.string().check(z.regex(/^ord_[0-9A-Za-z]{26}$/, 'not an order id'));
 
 /** An order as every route that answers with one shows it (GET /orders/{id}, POST /orders/{id}/cancel). */
 export const orderResponseSchema = z.object({
@@ -122,24 +113,6 @@ export const getOrderRoute = defineRoute({
   },
 });
 
-export const retryPaymentRoute = defineRoute({
-  operationId: 'retryPayment',
-  method: 'POST',
-  path: '/orders/{orderId}/payments',
-  summary: 'A new payment attempt after a failed one, with the same or another method',
-  auth: 'apiKey',
-  idempotent: true,
-  params: z.object({ orderId: orderIdSchema }),
-  body: checkoutPaymentSchema,
-  responses: {
-    201: { description: 'The order waits for payment again: send the buyer to `payment.action.url`', schema: checkoutResponseSchema },
-    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
-    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
-    409: { description: 'PAYMENT_PENDING `{ orderId, paymentId }`: an attempt still waits for the buyer; ORDER_STATE_CONFLICT: the order is paid or closed', schema: errorEnvelopeSchema },
-    422: { description: 'OUT_OF_STOCK `{ sku, requested }`, METHOD_NOT_AVAILABLE `{ method, currency? }`, IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
-    503: { description: 'PROVIDER_UNAVAILABLE `{ provider }`: the gateway is down; nothing was reserved or charged', schema: errorEnvelopeSchema },
-  },
-});
 
 /** Every route of the checkout capability. */
 export const checkoutRoutes = [listProductsRoute, upsertProductRoute, createCheckoutRoute, getOrderRoute, retryPaymentRoute];

@@ -5,7 +5,7 @@ import { RuleViolationError, ValidationError } from '../../_platform/errors';
 import type { Product, ProductPage } from '../domain/model';
 import type { ProductCatalog, ProductListQuery, StockChange } from '../domain/ports';
 // A stored product has exactly the attributes the API shows (plus its keys, which parsing drops).
-import { productSchema } from '../routes';
+import { productSchema } from '../product-schema';
 
 /*
  * Catalog table (CATALOG_TABLE), one item per product:

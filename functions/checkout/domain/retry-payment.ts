@@ -2,7 +2,8 @@ import { NotFoundError, RuleViolationError } from '../../_platform/errors';
 import { updateOrder } from '../../payments/domain/update-order';
 import type { PaymentMethod } from './model';
 import { InvalidOrderTransitionError, paymentIdOf, PaymentPendingError, startPaymentAttempt } from './order';
-import { announceLowStock, openPaymentAttempt, paymentRouteOf, type PlacedOrder, type PlaceOrderDeps, reserveStock } from './place-order';
+import { announceLowStock, openPaymentAttempt, paymentRouteOf, reserveStock } from './payment-attempt';
+import type { PlacedOrder, PlaceOrderDeps } from './place-order';
 
 export interface RetryPayment {
   orderId: string;

@@ -5,7 +5,7 @@ import { placeOrderDeps } from '../adapters/deps';
 import { toPlacedOrderResponse } from '../order-response';
 import type { PlaceOrderDeps } from '../domain/place-order';
 import { retryPayment } from '../domain/retry-payment';
-import { retryPaymentRoute } from '../routes';
+import { retryPaymentRoute } from '../checkout-route';
 
 /** POST /v1/orders/{orderId}/payments over the given dependencies and idempotency store (the DynamoDB one unless given). */
 export const retryPaymentHandler = (deps: PlaceOrderDeps, store?: IdempotencyStore) =>
