@@ -85,6 +85,10 @@ const METHODS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'nagad', label: 'Nagad' },
 ];
 
+/** The payment methods as `<option>`s, `selected` marked. */
+const methodOptions = (selected: string): string =>
+  METHODS.map((method) => `<option value="${method.value}"${selected === method.value ? ' selected' : ''}>${method.label}</option>`).join('');
+
 /**
  * The cart and the checkout form. `idempotencyKey` goes into a hidden field, so a retried post of this very form
  * reuses it and the API answers the first answer instead of placing a second order.
@@ -102,9 +106,7 @@ export const cartPage = (lines: readonly CartLine[], form: BuyerForm, idempotenc
   const fields = BUYER_FIELDS.map(
     (field) => `<label>${field.label}<input type="${field.type}" name="${field.name}" value="${escapeHtml(form[field.name])}" required></label>`,
   ).join('\n');
-  const methods = METHODS.map(
-    (method) => `<option value="${method.value}"${form.method === method.value ? ' selected' : ''}>${method.label}</option>`,
-  ).join('');
+  const methods = methodOptions(form.method);
   return layout(
     'Cart',
     `<h1>Your cart</h1>${errorBox(error)}
@@ -139,7 +141,7 @@ const unsettled = (order: { status: string; payments: Array<{ status: string }> 
   order.status === 'pending_payment' || order.payments.some((payment) => payment.status === 'pending');
 
 /** The order page; while the saga may still change it, it refreshes every 2 s (script, or meta refresh without one). */
-export const orderPage = (order: Order): string => {
+export const orderPage = (order: Order, payAgainKey: string = ''): string => {
   const pending = unsettled(order);
   const items = order.items
     .map((item) => `<tr><td>${escapeHtml(item.title)}<div class="muted">${escapeHtml(item.sku)}</div></td><td>${escapeHtml(item.quantity)}</td><td>${escapeHtml(formatMoney(item.unitPrice))}</td></tr>`)
@@ -156,6 +158,13 @@ export const orderPage = (order: Order): string => {
     .map((entry) => `<tr><td>${escapeHtml(entry.at)}</td><td>${escapeHtml(entry.event)}</td><td>${statusBadge(entry.status)}</td><td>${escapeHtml(entry.cause ?? '')}</td></tr>`)
     .join('\n');
   const waiting = pending ? '<p class="notice">Waiting for the payment to be confirmed: this page updates by itself.</p>' : '';
+  const lastMethod = order.payments.at(-1)?.method ?? '';
+  const payAgain = order.status === 'payment_failed'
+    ? `<h2>Pay again</h2><form method="post" action="/orders/${escapeHtml(order.orderId)}/pay">
+<input type="hidden" name="idempotencyKey" value="${escapeHtml(payAgainKey)}">
+<label>Payment method<select name="method">${methodOptions(METHODS.find((m) => m.value !== lastMethod)?.value ?? lastMethod)}</select></label>
+<button type="submit">Pay again</button></form>`
+    : '';
   // The id is escaped for HTML and JSON-encoded for the script; `<` cannot occur in a validated order id.
   const refresh = pending
     ? `<noscript><meta http-equiv="refresh" content="2"></noscript>
@@ -176,7 +185,7 @@ setInterval(async () => {
     `<h1>Order ${escapeHtml(order.orderId)}</h1>
 <p>Status: <span id="order-status">${statusBadge(order.status)}</span> · Amount: <strong>${escapeHtml(formatMoney(order.amount))}</strong></p>${waiting}
 <h2>Items</h2><table><thead><tr><th>Product</th><th>Qty</th><th>Unit price</th></tr></thead><tbody>${items}</tbody></table>
-<h2>Payments</h2><table><thead><tr><th>Payment</th><th>Method</th><th>Amount</th><th>Status</th></tr></thead><tbody>${payments}</tbody></table>
+<h2>Payments</h2><table><thead><tr><th>Payment</th><th>Method</th><th>Amount</th><th>Status</th></tr></thead><tbody>${payments}</tbody></table>${payAgain}
 <h2>Timeline</h2><table><thead><tr><th>When</th><th>Event</th><th>Status</th><th>Cause</th></tr></thead><tbody>${timeline}</tbody></table>
 <p><a href="/">Continue shopping</a></p>`,
     { head: refresh },

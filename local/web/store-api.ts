@@ -78,6 +78,11 @@ export class StoreApi {
     return this.call<CheckoutResponse>('POST', '/checkouts', body, { 'idempotency-key': idempotencyKey });
   }
 
+  /** A new payment attempt for an order whose last one failed, with the same or another method. */
+  retryPayment(orderId: string, payment: CheckoutRequest['payment'], idempotencyKey: string): Promise<CheckoutResponse> {
+    return this.call<CheckoutResponse>('POST', `/orders/${encodeURIComponent(orderId)}/payments`, payment, { 'idempotency-key': idempotencyKey });
+  }
+
   getOrder(orderId: string): Promise<Order> {
     return this.call<Order>('GET', `/orders/${encodeURIComponent(orderId)}`);
   }

@@ -25,6 +25,9 @@ export interface RunningStorefront {
 const MAX_FORM_BYTES = 64 * 1024;
 const ORDER_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const ORDER_PATH = /^\/orders\/([A-Za-z0-9_-]{1,128})(\.json)?$/;
+/** What the API accepts as an Idempotency-Key (API.md). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const PAY_AGAIN_PATH = /^\/orders\/([A-Za-z0-9_-]{1,128})\/pay$/;
 const PAYMENT_METHODS = new Set(['bkash', 'nagad']);
 
 class BadRequest extends Error {}
@@ -87,7 +90,7 @@ const routes = (api: StoreApi, storefrontUrl: () => string) => {
     const buyer = buyerFormOf(form);
     const idempotencyKey = form.get('idempotencyKey') ?? '';
     if (lines.length === 0) return send(res, 400, cartPage(lines, buyer, randomUUID(), 'Your cart is empty.'));
-    if (!PAYMENT_METHODS.has(buyer.method) || !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
+    if (!PAYMENT_METHODS.has(buyer.method) || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       return send(res, 400, cartPage(lines, { ...buyer, method: SAMPLE_BUYER.method }, randomUUID(), 'Choose bKash or Nagad and submit the form again.'));
     }
     const request: CheckoutRequest = {
@@ -112,10 +115,25 @@ const routes = (api: StoreApi, storefrontUrl: () => string) => {
     }
   };
 
+  const payAgain = async (orderId: string, req: IncomingMessage, res: ServerResponse) => {
+    const form = await readForm(req);
+    const method = form.get('method') ?? '';
+    const idempotencyKey = form.get('idempotencyKey') ?? '';
+    if (!PAYMENT_METHODS.has(method) || !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new BadRequest('Choose bKash or Nagad and submit the form again.');
+    try {
+      const attempt = await api.retryPayment(orderId, { method, returnUrl: `${storefrontUrl()}/orders/return` }, idempotencyKey);
+      redirect(res, attempt.payment.action.url ?? `/orders/${encodeURIComponent(orderId)}`);
+    } catch (err) {
+      if (!(err instanceof StoreApiError)) throw err;
+      send(res, pageStatusOf(err), errorPage('The payment could not be started', err));
+    }
+  };
+
   const order = async (orderId: string, asJson: boolean, res: ServerResponse) => {
     try {
       const found = await api.getOrder(orderId);
-      if (!asJson) return send(res, 200, orderPage(found));
+      // A fresh key per rendering of the form: one submission of it is one attempt, a double click the same one.
+      if (!asJson) return send(res, 200, orderPage(found, randomUUID()));
       const { status, amount, items, payments, timeline } = found;
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(JSON.stringify({ orderId: found.orderId, status, amount, items, payments, timeline }));
@@ -140,6 +158,8 @@ const routes = (api: StoreApi, storefrontUrl: () => string) => {
       if (!ORDER_ID.test(orderId)) throw new BadRequest('The payment return did not name a valid order.');
       return redirect(res, `/orders/${orderId}`);
     }
+    const payAgainPath = req.method === 'POST' ? PAY_AGAIN_PATH.exec(url.pathname) : null;
+    if (payAgainPath) return payAgain(payAgainPath[1], req, res);
     const orderPath = req.method === 'GET' ? ORDER_PATH.exec(url.pathname) : null;
     if (orderPath) return order(orderPath[1], orderPath[2] !== undefined, res);
     send(res, 404, errorPage('Not found', `Nothing at ${url.pathname}.`));

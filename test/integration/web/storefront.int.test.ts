@@ -127,7 +127,19 @@ describe('the local demo storefront', () => {
       return order.status === 'payment_failed' && order.payments.every((p) => p.status === 'failed') ? true : undefined;
     }, `order ${orderId} and its payment to fail`);
 
-    expect(await (await visit(`/orders/${orderId}`)).text()).toContain('You cancelled the payment on the payment page');
+    const failedHtml = await (await visit(`/orders/${orderId}`)).text();
+    expect(failedHtml).toContain('You cancelled the payment on the payment page');
+
+    // The order page offers to pay again, with the other method preselected; the form goes to Nagad's page.
+    expect(failedHtml).toContain(`action="/orders/${orderId}/pay"`);
+    expect(failedHtml).toContain('<option value="nagad" selected>');
+    const idempotencyKey = /name="idempotencyKey" value="([^"]+)"/.exec(failedHtml)![1];
+    const again = await visit(`/orders/${orderId}/pay`, { form: { method: 'nagad', idempotencyKey } });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')!.startsWith(`${endpoints.simulators.nagad}/check-out/`)).toBe(true);
+    const pending = (await (await visit(`/orders/${orderId}.json`)).json()) as { status: string; payments: Array<{ method: string }> };
+    expect(pending.status).toBe('pending_payment');
+    expect(pending.payments.map((p) => p.method)).toEqual(['bkash', 'nagad']);
   });
 
   it('shows the API’s message on the cart page when there is not enough stock, and keeps the cart', async () => {
