@@ -66,6 +66,15 @@ export class ConflictError extends DomainError {
   readonly code: string = 'CONFLICT';
 }
 
+/**
+ * Another writer changed the item between our read and our conditional write (409 CONCURRENT_UPDATE); reading again
+ * and retrying is safe (`optimisticUpdate`). Step Functions retries it by this name.
+ */
+export class ConcurrentUpdateError extends ConflictError {
+  override readonly name = 'ConcurrentUpdateError';
+  override readonly code = 'CONCURRENT_UPDATE';
+}
+
 /** A business rule forbids the request (`OUT_OF_STOCK`, `PAYMENT_LIMIT_EXCEEDED` with `{ limit, requested }`). */
 export class RuleViolationError extends DomainError {
   override readonly name = 'RuleViolationError';

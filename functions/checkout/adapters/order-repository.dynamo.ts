@@ -1,9 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { ConflictError } from '../../_platform/errors';
+import { ConcurrentUpdateError, ConflictError } from '../../_platform/errors';
 import { moneySchema } from '../../_platform/money';
-import { ConcurrentUpdateError } from '../../payments/domain/errors';
 import { PAYMENT_FAILURE_CODES } from '../../payments/domain/model';
 import { PAYMENT_METHODS, SHIPPING_SERVICE_LEVELS } from '../domain/model';
 import { ORDER_EVENTS, ORDER_STATUSES, type Order } from '../domain/order';

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError } from '../../payments/domain/errors';
+import { ConcurrentUpdateError } from '../../_platform/errors';
 import type { MessageRecord, Preferences, Recipient, Suppression } from '../domain/model';
 import type { Claim, NotificationStore, StoredTemplate, TemplateStore } from '../domain/ports';
 

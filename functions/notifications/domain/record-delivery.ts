@@ -1,5 +1,5 @@
 import type { Clock } from '../../_platform/clock';
-import { optimisticUpdate } from '../../payments/domain/optimistic-update';
+import { optimisticUpdate } from '../../_platform/optimistic-update';
 import { afterSoftFailure, type MessageRecord, supersedes, type Suppression } from './model';
 import type { DeliveryReceipt, NotificationStore } from './ports';
 

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { moneySchema } from '../../_platform/money';
-import { ConcurrentUpdateError } from '../domain/errors';
+import { ConcurrentUpdateError } from '../../_platform/errors';
 import { PAYMENT_FAILURE_CODES, type PaymentAttempt, type PaymentAttemptRef } from '../domain/model';
 import type { PaymentAttemptRepository, PaymentResolutions } from '../domain/ports';
 

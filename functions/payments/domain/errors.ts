@@ -1,12 +1,6 @@
-import { ConflictError, RuleViolationError } from '../../_platform/errors';
+import { RuleViolationError } from '../../_platform/errors';
 import type { Money } from '../../_platform/money';
 import { errorNameOf, type PaymentFailureCode } from './model';
-
-/** Another writer changed the attempt between our read and our write; reading again and retrying is safe. */
-export class ConcurrentUpdateError extends ConflictError {
-  override readonly name = 'ConcurrentUpdateError';
-  override readonly code = 'CONCURRENT_UPDATE';
-}
 
 /** The gateway reports another amount than the attempt's: 422 AMOUNT_MISMATCH, nothing written. */
 export class AmountMismatchError extends RuleViolationError {

@@ -1,5 +1,5 @@
 import type { PaymentAttempt, PaymentAttemptRef } from './model';
-import { optimisticUpdate } from './optimistic-update';
+import { optimisticUpdate } from '../../_platform/optimistic-update';
 import type { PaymentAttemptRepository } from './ports';
 
 /**

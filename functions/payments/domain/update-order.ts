@@ -1,6 +1,6 @@
 import type { Order } from '../../checkout/domain/order';
 import type { OrderRepository } from '../../checkout/domain/ports';
-import { optimisticUpdate } from './optimistic-update';
+import { optimisticUpdate } from '../../_platform/optimistic-update';
 
 /**
  * Applies `transition` (order.ts) to the order with an optimistic update. Resolves undefined when there is no such

@@ -3,7 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import * as z from 'zod/mini';
 import { moneySchema } from '../../_platform/money';
 import { SHIPPING_SERVICE_LEVELS } from '../../checkout/domain/model';
-import { ConcurrentUpdateError } from '../../payments/domain/errors';
+import { ConcurrentUpdateError } from '../../_platform/errors';
 import { type BookedShipment, CANCELLATION_OUTCOMES, isBooked, SHIPMENT_STATUSES, type Shipment, TRACKING_SOURCES } from '../domain/model';
 import type { ShipmentRepository } from '../domain/ports';
 

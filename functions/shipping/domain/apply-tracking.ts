@@ -1,5 +1,5 @@
 import { InvalidOrderTransitionError, markDelivered, markShipped, type Order } from '../../checkout/domain/order';
-import { optimisticUpdate } from '../../payments/domain/optimistic-update';
+import { optimisticUpdate } from '../../_platform/optimistic-update';
 import { updateOrder } from '../../payments/domain/update-order';
 import type { ShippingDeps } from './deps';
 import { type BookedShipment, isBooked, type ShipmentStatus } from './model';

@@ -6,7 +6,7 @@ import {
 } from '../../_platform/errors';
 import { money } from '../../_platform/money';
 import type { Order } from '../../checkout/domain/order';
-import { optimisticUpdate } from '../../payments/domain/optimistic-update';
+import { optimisticUpdate } from '../../_platform/optimistic-update';
 import { type ShippingDeps, servesWith } from './deps';
 import {
   type BookedShipment,

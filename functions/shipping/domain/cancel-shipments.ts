@@ -1,5 +1,5 @@
 import { ProviderTerminalError } from '../../_platform/errors';
-import { optimisticUpdate } from '../../payments/domain/optimistic-update';
+import { optimisticUpdate } from '../../_platform/optimistic-update';
 import { applyTracking, publishStatusChange } from './apply-tracking';
 import type { ShippingDeps } from './deps';
 import { type BookedShipment, isBooked, type Shipment } from './model';

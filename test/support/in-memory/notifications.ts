@@ -1,4 +1,4 @@
-import { ProviderIndeterminateError, ProviderRetryableError } from '../../../functions/_platform/errors';
+import { ConcurrentUpdateError, ProviderIndeterminateError, ProviderRetryableError } from '../../../functions/_platform/errors';
 import { RecipientRejectedError } from '../../../functions/notifications/domain/errors';
 import type { Channel, MessageRecord, Preferences, Recipient, Suppression } from '../../../functions/notifications/domain/model';
 import type {
@@ -6,7 +6,6 @@ import type {
   TemplateStore, TokenSigner,
 } from '../../../functions/notifications/domain/ports';
 import type { Money } from '../../../functions/_platform/money';
-import { ConcurrentUpdateError } from '../../../functions/payments/domain/errors';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 

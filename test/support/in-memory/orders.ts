@@ -1,7 +1,6 @@
-import { ConflictError } from '../../../functions/_platform/errors';
+import { ConcurrentUpdateError, ConflictError } from '../../../functions/_platform/errors';
 import type { Order } from '../../../functions/checkout/domain/order';
 import type { NewPaymentAttempt, OrderDetails, OrderRepository } from '../../../functions/checkout/domain/ports';
-import { ConcurrentUpdateError } from '../../../functions/payments/domain/errors';
 
 /** A payment attempt as stored: checkout's description plus what the saga writes. */
 export type StoredAttempt = NewPaymentAttempt & { status: 'pending' | 'succeeded' | 'failed'; version: number };

@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError } from '../../../functions/payments/domain/errors';
+import { ConcurrentUpdateError } from '../../../functions/_platform/errors';
 import type { PaymentAttempt, PaymentAttemptRef } from '../../../functions/payments/domain/model';
 import type { PaymentAttemptRepository } from '../../../functions/payments/domain/ports';
 

@@ -1,9 +1,8 @@
-import { ProviderRetryableError } from '../../../functions/_platform/errors';
+import { ConcurrentUpdateError, ProviderRetryableError } from '../../../functions/_platform/errors';
 import { money } from '../../../functions/_platform/money';
 import { type BookedShipment, isBooked, type SellerCarrierPreferences, type Shipment } from '../../../functions/shipping/domain/model';
 import type { ApiCarrierId } from '../../../functions/shipping/domain/model';
 import type { Booking, BookingRequest, CancelOutcome, Carrier, CarrierPreferenceRepository, CarrierRegistry, ShipmentRepository } from '../../../functions/shipping/domain/ports';
-import { ConcurrentUpdateError } from '../../../functions/payments/domain/errors';
 import { createOrder, markPaid } from '../../../functions/checkout/domain/order';
 import { InMemoryEventPublisher } from './events';
 import { InMemoryOrders } from './orders';

@@ -1,12 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../../../../functions/_platform/errors';
+import { ConcurrentUpdateError, ConflictError } from '../../../../../functions/_platform/errors';
 import { dynamoOrderRepository } from '../../../../../functions/checkout/adapters/order-repository.dynamo';
 import { createOrder, markPaid, markPaymentFailed, type Order, paymentIdOf } from '../../../../../functions/checkout/domain/order';
 import type { NewPaymentAttempt } from '../../../../../functions/checkout/domain/ports';
 import { dynamoPaymentAttempts } from '../../../../../functions/payments/adapters/payment-attempts.dynamo';
 import { awaitPaymentResult } from '../../../../../functions/payments/domain/await-payment-result';
-import { ConcurrentUpdateError } from '../../../../../functions/payments/domain/errors';
 import { type LocalDynamoDb, startDynamoDb } from '../../../../../local/runtime/emulators/dynamodb';
 import { singleTable } from '../../../../support/dynamodb-tables';
 

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type LocalDynamoDb, startDynamoDb } from '../../../../../local/runtime/emulators/dynamodb';
 import { dynamoPaymentAttempts, dynamoPaymentResolutions } from '../../../../../functions/payments/adapters/payment-attempts.dynamo';
-import { ConcurrentUpdateError } from '../../../../../functions/payments/domain/errors';
+import { ConcurrentUpdateError } from '../../../../../functions/_platform/errors';
 import type { PaymentAttempt } from '../../../../../functions/payments/domain/model';
 import type { PaymentAttemptRepository } from '../../../../../functions/payments/domain/ports';
 import { singleTable } from '../../../../support/dynamodb-tables';
