@@ -7,7 +7,7 @@ import { jsonEnv, loadConfig } from '../../_platform/config';
 import { documentClient } from '../../_platform/document-client';
 import { createHttpClient } from '../../_platform/resilient-http-client';
 import { cachedJsonSecrets } from '../../_platform/json-secrets';
-import { dynamoTokenCache } from '../../payments/adapters/token-cache.dynamo';
+import { dynamoTokenCache } from '../../_platform/token-cache.dynamo';
 import { channelRegistry, SECRET_PROVIDERS } from '../channels/registry';
 import type { EventHandlerDeps } from '../domain/event-handlers';
 import type { ChannelRegistry, TokenSigner } from '../domain/ports';

@@ -1,7 +1,7 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod/mini';
 import type { HttpClient } from '../../_platform/http-client';
-import type { TokenCache } from '../../payments/gateways/token-cache';
+import type { TokenCache } from '../../_platform/token-cache';
 import type { Channel } from '../domain/model';
 import type { ChannelRegistry, MessageChannel, MessagingProviderId, ReceiptParser } from '../domain/ports';
 import { createEsmsChannel, esmsConfig } from './esms';

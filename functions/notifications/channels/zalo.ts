@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import { ProviderRetryableError, ProviderTerminalError, ValidationError } from '../../_platform/errors';
 import type { HttpClient } from '../../_platform/http-client';
-import type { TokenCache } from '../../payments/gateways/token-cache';
+import type { TokenCache } from '../../_platform/token-cache';
 import { RecipientRejectedError, UnverifiedRequestError } from '../domain/errors';
 import type { DeliveryReceipt, MessageChannel, RawWebhook, ReceiptParser } from '../domain/ports';
 import { formOf, jsonOf, withoutPlus } from './wire';

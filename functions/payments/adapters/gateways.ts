@@ -8,7 +8,7 @@ import { cachedJsonSecrets } from '../../_platform/json-secrets';
 import { createHttpClient } from '../../_platform/resilient-http-client';
 import type { GatewayId } from '../domain/ports';
 import { GATEWAY_IDS, type GatewayRegistry, paymentGatewayRegistry } from '../gateways/registry';
-import { dynamoTokenCache } from './token-cache.dynamo';
+import { dynamoTokenCache } from '../../_platform/token-cache.dynamo';
 
 const gatewayConfigSchema = () =>
   z.object({

@@ -19,7 +19,7 @@ import { type HttpClient, type HttpRequest, type HttpResponse, TIMEOUT_HEAVY_MS 
 import { fromMajorUnits, type Money, toMajorUnits } from '../../_platform/money';
 import type { PaymentFailureCode } from '../domain/model';
 import type { GatewayPaymentStatus, PaymentGateway, RefundResult, ReturnClaim } from '../domain/ports';
-import type { ProviderToken, TokenCache } from './token-cache';
+import type { ProviderToken, TokenCache } from '../../_platform/token-cache';
 
 const PROVIDER = 'bkash';
 const CURRENCY = 'BDT';

@@ -3,7 +3,7 @@ import type { HttpClient } from '../../_platform/http-client';
 import type { GatewayId, PaymentGateway } from '../domain/ports';
 import { bkashConfig, createBkashGateway, parseBkashReturn } from './bkash';
 import { createNagadGateway, nagadConfig, parseNagadReturn } from './nagad';
-import type { TokenCache } from './token-cache';
+import type { TokenCache } from '../../_platform/token-cache';
 
 /** What building an adapter needs besides its own config. */
 interface GatewayContext {

@@ -10,7 +10,7 @@ import { cachedJsonSecrets } from '../../_platform/json-secrets';
 import { createHttpClient } from '../../_platform/resilient-http-client';
 import { dynamoOrderRepository } from '../../checkout/adapters/order-repository.dynamo';
 import { dynamoProductCatalog } from '../../checkout/adapters/product-catalog.dynamo';
-import { dynamoTokenCache } from '../../payments/adapters/token-cache.dynamo';
+import { dynamoTokenCache } from '../../_platform/token-cache.dynamo';
 import { carrierRegistry } from '../carriers/registry';
 import type { ShippingDeps, ShippingSettings } from '../domain/deps';
 import { API_CARRIER_IDS } from '../domain/model';

@@ -14,7 +14,7 @@ import { UnauthorizedError } from '../../_platform/errors';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../_platform/http-client';
 import { fromMajorUnits } from '../../_platform/money';
 import type { ShippingServiceLevel } from '../../checkout/domain/model';
-import type { TokenCache } from '../../payments/gateways/token-cache';
+import type { TokenCache } from '../../_platform/token-cache';
 import type { ShipmentStatus } from '../domain/model';
 import type { Carrier, CarrierCallOptions, TrackingSnapshot, WebhookNotice } from '../domain/ports';
 import { daysFromNow, jsonObjectOf, nationalPhone, nonEmpty, parseAnswer, refused, sameSecret, webhookBodyOf } from './wire';

@@ -1,7 +1,7 @@
 import { fromProviderSecret } from '../../_platform/provider-secret';
 import type { Clock } from '../../_platform/clock';
 import type { HttpClient } from '../../_platform/http-client';
-import type { TokenCache } from '../../payments/gateways/token-cache';
+import type { TokenCache } from '../../_platform/token-cache';
 import { API_CARRIER_IDS, type ApiCarrierId } from '../domain/model';
 import type { Carrier, CarrierRegistry } from '../domain/ports';
 import { createEasyPostCarrier, easypostConfig, easypostServes } from './easypost';

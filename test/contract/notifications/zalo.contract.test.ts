@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { inMemoryTokenCache } from '../../../functions/payments/gateways/token-cache';
+import { inMemoryTokenCache } from '../../../functions/_platform/token-cache';
 import { createZaloChannel, zaloConfig } from '../../../functions/notifications/channels/zalo';
 import { startZaloSimulator } from '../../../local/simulators/zalo';
 import { messageChannelContract } from './message-channel.contract';

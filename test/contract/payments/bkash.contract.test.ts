@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { money } from '../../../functions/_platform/money';
 import { bkashConfig, createBkashGateway } from '../../../functions/payments/gateways/bkash';
-import { inMemoryTokenCache, type ProviderToken, type TokenCache } from '../../../functions/payments/gateways/token-cache';
+import { inMemoryTokenCache, type ProviderToken, type TokenCache } from '../../../functions/_platform/token-cache';
 import { startBkashSimulator } from '../../../local/simulators/bkash';
 import type { PaymentSimulator } from '../../../local/simulators/contracts';
 import { contractHttpClient, paymentGatewayContract } from './payment-gateway.contract';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { createPathaoCarrier, pathaoConfig } from '../../../functions/shipping/carriers/pathao';
-import { inMemoryTokenCache } from '../../../functions/payments/gateways/token-cache';
+import { inMemoryTokenCache } from '../../../functions/_platform/token-cache';
 import type { CarrierSimulator } from '../../../local/simulators/carrier/kit';
 import { startPathaoSimulator } from '../../../local/simulators/pathao';
 import { carrierContract, contractHttpClient } from './carrier.contract';

@@ -59,6 +59,10 @@ async function until(condition: () => boolean, timeoutMs = 8000): Promise<void> 
   }
 }
 
+// Redeliveries wait out real visibility timeouts; on a loaded 2-core machine a test can pass jest's 5 s default while
+// `until` (its own 8 s guard, and the reason a test fails) is still waiting. The guard decides, not jest's clock.
+jest.setTimeout(20_000);
+
 describe('startSqsEventSource', () => {
   it('deletes the successes and redelivers only the items reported in batchItemFailures', async () => {
     const queue = newQueue(1);

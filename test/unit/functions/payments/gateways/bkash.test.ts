@@ -13,7 +13,7 @@ import { type HttpClient, type HttpRequest, type HttpResponse, TIMEOUT_HEAVY_MS 
 import { money } from '../../../../../functions/_platform/money';
 import type { RefundRequest } from '../../../../../functions/payments/domain/ports';
 import { bkashConfig, createBkashGateway } from '../../../../../functions/payments/gateways/bkash';
-import { inMemoryTokenCache, type TokenCache } from '../../../../../functions/payments/gateways/token-cache';
+import { inMemoryTokenCache, type TokenCache } from '../../../../../functions/_platform/token-cache';
 
 // The wire ↔ domain mapping, replayed from test/fixtures/bkash (see its README for where the shapes come from).
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../../../fixtures/bkash', `${name}.json`), 'utf8');

@@ -1,5 +1,5 @@
 import { paymentGatewayRegistry } from '../../../../../functions/payments/gateways/registry';
-import { inMemoryTokenCache } from '../../../../../functions/payments/gateways/token-cache';
+import { inMemoryTokenCache } from '../../../../../functions/_platform/token-cache';
 import type { HttpClient, HttpRequest } from '../../../../../functions/_platform/http-client';
 
 const bkashSecret = { baseUrl: 'https://bkash.example', username: 'u', password: 'p4ss', appKey: 'k', appSecret: 's3cret' };

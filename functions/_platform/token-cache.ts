@@ -22,7 +22,7 @@ export interface TokenCache {
 
 /**
  * A TokenCache in this instance's memory: tokens live as long as the cold start. Each Lambda instance then grants
- * its own token; `dynamoTokenCache` (adapters/token-cache.dynamo.ts) shares one across instances.
+ * its own token; `dynamoTokenCache` (token-cache.dynamo.ts) shares one across instances.
  */
 export const inMemoryTokenCache = (): TokenCache => {
   const tokens = new Map<string, ProviderToken>();

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { type Clock, systemClock } from '../../_platform/clock';
-import type { ProviderToken, TokenCache } from '../gateways/token-cache';
+import { type Clock, systemClock } from './clock';
+import type { ProviderToken, TokenCache } from './token-cache';
 
 /*
  * Integration-state table (INTEGRATION_STATE_TABLE), shared with the circuit breakers and rate limits. A cached

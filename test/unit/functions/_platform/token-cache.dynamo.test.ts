@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type LocalDynamoDb, startDynamoDb } from '../../../../../local/runtime/emulators/dynamodb';
-import type { Clock } from '../../../../../functions/_platform/clock';
-import { dynamoTokenCache } from '../../../../../functions/payments/adapters/token-cache.dynamo';
-import { singleTable } from '../../../../support/dynamodb-tables';
+import { type LocalDynamoDb, startDynamoDb } from '../../../../local/runtime/emulators/dynamodb';
+import type { Clock } from '../../../../functions/_platform/clock';
+import { dynamoTokenCache } from '../../../../functions/_platform/token-cache.dynamo';
+import { singleTable } from '../../../support/dynamodb-tables';
 
 // Against the local runtime's DynamoDB (dynalite) with the real SDK.
 const TABLE = 'integration-state';
