@@ -1,11 +1,8 @@
-import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoAuditLog } from '../../../../functions/_platform/audit-log.dynamo';
-import { type LocalDynamoDb, startDynamoDb } from '../../../../local/runtime/emulators/dynamodb';
-import { singleTable } from '../../../support/dynamodb-tables';
 import { platformEnv, setEnv } from '../../../support/env';
 import { inMemoryCircuitBreakerStore } from '../../../support/in-memory/circuit-breaker-store';
-import { captureLogs } from '../../../support/log-capture';
-import { answer, type FakeProvider, manualClock, startFakeProvider } from './fake-provider';
+import { answer, manualClock, sharedStateFixture } from './fake-provider';
 
 // The client writing its audit records to the local runtime's DynamoDB through the real SDK.
 setEnv(platformEnv);
@@ -13,42 +10,25 @@ const { createHttpClient } =
   require('../../../../functions/_platform/resilient-http-client') as typeof import('../../../../functions/_platform/resilient-http-client');
 
 const TABLE = 'audit';
-let dynamo: LocalDynamoDb;
-let client: DynamoDBClient;
-let provider: FakeProvider;
-let logs: ReturnType<typeof captureLogs>;
-
-beforeAll(async () => {
-  [dynamo, provider] = await Promise.all([startDynamoDb({ host: '127.0.0.1' }), startFakeProvider()]);
-  await dynamo.createTable(singleTable(TABLE));
-  client = new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-afterAll(async () => {
-  client.destroy();
-  await Promise.all([dynamo.stop(), provider.close()]);
-});
-beforeEach(() => {
-  logs = captureLogs();
-});
-afterEach(() => logs.stop());
+const state = sharedStateFixture(TABLE);
 
 describe('audit records in DynamoDB', () => {
   it('stores one masked record per call, found by order through gsi1, expiring after 7 years', async () => {
     const clock = manualClock(Date.parse('2025-01-15T10:00:00Z'));
-    const http = createHttpClient({ breakers: inMemoryCircuitBreakerStore(), audit: dynamoAuditLog(TABLE, client), clock });
-    provider.behave(answer(200, JSON.stringify({ paymentID: 'TR0011', customerMsisdn: '01712345678', id_token: 'tok_abcdef' })));
+    const http = createHttpClient({ breakers: inMemoryCircuitBreakerStore(), audit: dynamoAuditLog(TABLE, state.client), clock });
+    state.provider.behave(answer(200, JSON.stringify({ paymentID: 'TR0011', customerMsisdn: '01712345678', id_token: 'tok_abcdef' })));
 
     await http.send({
       provider: 'bkash',
       operation: 'execute',
       method: 'POST',
-      url: `${provider.url}/tokenized/checkout/execute?app_key=key-4242`,
+      url: `${state.provider.url}/tokenized/checkout/execute?app_key=key-4242`,
       headers: { authorization: 'tok_abcdef', 'x-app-key': 'key-4242' },
       body: { paymentID: 'TR0011', password: 'hunter2-password', payer: { email: 'rahim@example.com', card: '4111111111111111', otp: '492817' } },
       context: { orderId: 'ord_42', paymentId: 'pay_7' },
     });
 
-    const { Items = [] } = await client.send(new ScanCommand({ TableName: TABLE }));
+    const { Items = [] } = await state.client.send(new ScanCommand({ TableName: TABLE }));
     expect(Items).toHaveLength(1);
     const [item] = Items;
     expect(item).toMatchObject({
@@ -66,7 +46,7 @@ describe('audit records in DynamoDB', () => {
     }
     expect(stored).toContain('TR0011');
 
-    const byOrder = await client.send(
+    const byOrder = await state.client.send(
       new QueryCommand({ TableName: TABLE, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :order', ExpressionAttributeValues: { ':order': { S: 'ORDER#ord_42' } } }),
     );
     expect(byOrder.Items?.map((found) => found.sk)).toEqual([item.sk]);

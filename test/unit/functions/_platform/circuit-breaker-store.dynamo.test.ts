@@ -1,15 +1,12 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { breakerStatuses } from '../../../../functions/_platform/circuit-breaker';
 import { dynamoCircuitBreakerStore } from '../../../../functions/_platform/circuit-breaker-store.dynamo';
 import type { HttpRequest } from '../../../../functions/_platform/http-client';
-import { type LocalDynamoDb, startDynamoDb } from '../../../../local/runtime/emulators/dynamodb';
-import { singleTable } from '../../../support/dynamodb-tables';
 import { platformEnv, setEnv } from '../../../support/env';
 import { inMemoryAuditLog } from '../../../support/in-memory/audit-log';
-import { captureLogs } from '../../../support/log-capture';
-import { answer, type FakeProvider, manualClock, startFakeProvider } from './fake-provider';
+import { answer, manualClock, sharedStateFixture } from './fake-provider';
 
 // Two client instances (two Lambda instances) sharing the breaker table of the local runtime's DynamoDB, reached with
 // the real SDK: the conditional writes are judged by a DynamoDB implementation.
@@ -18,32 +15,15 @@ const { createHttpClient } =
   require('../../../../functions/_platform/resilient-http-client') as typeof import('../../../../functions/_platform/resilient-http-client');
 
 const TABLE = 'integration-state';
-let dynamo: LocalDynamoDb;
-let client: DynamoDBClient;
-let provider: FakeProvider;
-let logs: ReturnType<typeof captureLogs>;
+const state = sharedStateFixture(TABLE);
 
-beforeAll(async () => {
-  [dynamo, provider] = await Promise.all([startDynamoDb({ host: '127.0.0.1' }), startFakeProvider()]);
-  await dynamo.createTable(singleTable(TABLE));
-  client = new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-afterAll(async () => {
-  client.destroy();
-  await Promise.all([dynamo.stop(), provider.close()]);
-});
-beforeEach(() => {
-  logs = captureLogs();
-});
-afterEach(() => logs.stop());
-
-/** Two instances of the client over the same table and clock, reporting breaker changes to one list. */
+/** Two instances of the state.client over the same table and clock, reporting breaker changes to one list. */
 const twoInstances = () => {
   const clock = manualClock();
   const changes: Array<{ provider: string; state: string }> = [];
   const make = () =>
     createHttpClient({
-      breakers: dynamoCircuitBreakerStore(TABLE, client),
+      breakers: dynamoCircuitBreakerStore(TABLE, state.client),
       audit: inMemoryAuditLog(),
       baseDelayMs: 1,
       clock,
@@ -53,32 +33,32 @@ const twoInstances = () => {
 };
 
 const aPost = (providerId: string): HttpRequest => ({
-  provider: providerId, operation: 'execute', method: 'POST', url: `${provider.url}/execute`, body: { amount: 1 }, timeoutMs: 2_000,
+  provider: providerId, operation: 'execute', method: 'POST', url: `${state.provider.url}/execute`, body: { amount: 1 }, timeoutMs: 2_000,
 });
 
 describe('the circuit breaker in DynamoDB, shared by instances', () => {
   it('opens for every instance after 5 consecutive failures; the other instance fails fast without calling', async () => {
     const { first, second, changes } = twoInstances();
-    provider.behave(answer(503));
+    state.provider.behave(answer(503));
 
     for (let call = 0; call < 5; call += 1) await first.send(aPost('bkash')).catch(() => undefined);
     const failure = await second.send(aPost('bkash')).catch((error: unknown) => error);
 
-    expect(provider.received).toHaveLength(5);
+    expect(state.provider.received).toHaveLength(5);
     expect(failure).toMatchObject({ name: 'ProviderRetryableError', details: { provider: 'bkash', breaker: 'open' } });
     expect(changes).toEqual([{ provider: 'bkash', state: 'open' }]);
-    const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'BREAKER#bkash' }, sk: { S: 'STATE' } } }));
+    const { Item } = await state.client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'BREAKER#bkash' }, sk: { S: 'STATE' } } }));
     expect(Item).toMatchObject({ state: { S: 'open' }, consecutiveFailures: { N: '5' } });
   });
 
   it('half-open: exactly one of many concurrent callers on two instances probes; its success closes the breaker', async () => {
     const { first, second, clock, changes } = twoInstances();
-    provider.behave(answer(500));
+    state.provider.behave(answer(500));
     for (let call = 0; call < 5; call += 1) await first.send(aPost('nagad')).catch(() => undefined);
     clock.advance(30_000);
 
     let releaseProbe: () => void = () => undefined;
-    provider.behave((_request, response: ServerResponse) => {
+    state.provider.behave((_request, response: ServerResponse) => {
       releaseProbe = () => void response.writeHead(200).end('{}');
     });
     let settled = 0;
@@ -96,7 +76,7 @@ describe('the circuit breaker in DynamoDB, shared by instances', () => {
     );
     for (let wait = 0; wait < 200 && settled < 5; wait += 1) await sleep(10);
     expect(settled).toBe(5);
-    expect(provider.received).toHaveLength(1);
+    expect(state.provider.received).toHaveLength(1);
     releaseProbe();
 
     expect((await Promise.all(outcomes)).sort()).toEqual(['failed fast', 'failed fast', 'failed fast', 'failed fast', 'failed fast', 'probed']);
@@ -104,13 +84,13 @@ describe('the circuit breaker in DynamoDB, shared by instances', () => {
       { provider: 'nagad', state: 'open' },
       { provider: 'nagad', state: 'closed' },
     ]);
-    provider.behave(answer(200, '{}'));
+    state.provider.behave(answer(200, '{}'));
     await expect(second.send(aPost('nagad'))).resolves.toMatchObject({ status: 200 });
   });
 
   it('a failed probe opens the breaker for another cool-down', async () => {
     const { first, second, clock, changes } = twoInstances();
-    provider.behave(answer(502));
+    state.provider.behave(answer(502));
     for (let call = 0; call < 5; call += 1) await first.send(aPost('dhl')).catch(() => undefined);
     clock.advance(30_000);
 
@@ -118,12 +98,12 @@ describe('the circuit breaker in DynamoDB, shared by instances', () => {
     clock.advance(29_000);
     await expect(first.send(aPost('dhl'))).rejects.toMatchObject({ details: { breaker: 'open' } });
 
-    expect(provider.received).toHaveLength(6);
+    expect(state.provider.received).toHaveLength(6);
     expect(changes).toEqual([{ provider: 'dhl', state: 'open' }]);
   });
 
   it('lists every breaker for the health endpoint, an open one past its cool-down as half_open', async () => {
-    const store = dynamoCircuitBreakerStore(TABLE, client);
+    const store = dynamoCircuitBreakerStore(TABLE, state.client);
     const clock = manualClock();
     const at = clock.now().getTime();
     await store.recordFailure('pathao', at);
@@ -144,7 +124,7 @@ describe('the circuit breaker in DynamoDB, shared by instances', () => {
   });
 
   it('trips a breaker once when instances race, and lets one of them take the probe lease', async () => {
-    const store = dynamoCircuitBreakerStore(TABLE, client);
+    const store = dynamoCircuitBreakerStore(TABLE, state.client);
     const at = Date.parse('2025-01-15T10:00:00Z');
     await Promise.all(Array.from({ length: 5 }, () => store.recordFailure('ecourier', at)));
 

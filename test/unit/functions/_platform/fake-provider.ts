@@ -1,5 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type LocalDynamoDb, startDynamoDb } from '../../../../local/runtime/emulators/dynamodb';
+import { singleTable } from '../../../support/dynamodb-tables';
+import { captureLogs } from '../../../support/log-capture';
 
 /** A request as the fake provider received it. */
 export interface ReceivedRequest {
@@ -72,6 +76,31 @@ export const startFakeProvider = async (initial: Behaviour = answer(200, '{}')) 
 };
 
 export type FakeProvider = Awaited<ReturnType<typeof startFakeProvider>>;
+
+/**
+ * For a test file of the resilient client's shared state (breakers, rate buckets, audit records): the local runtime's
+ * DynamoDB with one single-table `table` reached through the real SDK, a fake provider, and each test's logs captured
+ * (kept off the output). Registers its jest hooks; read `client` and `provider` inside tests, once they are started.
+ */
+export const sharedStateFixture = (table: string) => {
+  const fixture = {} as { client: DynamoDBClient; provider: FakeProvider };
+  let dynamo: LocalDynamoDb;
+  let logs: ReturnType<typeof captureLogs>;
+  beforeAll(async () => {
+    [dynamo, fixture.provider] = await Promise.all([startDynamoDb({ host: '127.0.0.1' }), startFakeProvider()]);
+    await dynamo.createTable(singleTable(table));
+    fixture.client = new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  });
+  afterAll(async () => {
+    fixture.client.destroy();
+    await Promise.all([dynamo.stop(), fixture.provider.close()]);
+  });
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(() => logs.stop());
+  return fixture;
+};
 
 /** A URL on which nothing listens (connection refused). */
 export const refusingUrl = async (): Promise<string> => {

@@ -1,14 +1,11 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ProviderRetryableError } from '../../../../functions/_platform/errors';
 import { bucketTiming, RateLimitedError } from '../../../../functions/_platform/rate-limiter';
 import { dynamoRateLimiter } from '../../../../functions/_platform/rate-limiter.dynamo';
-import { type LocalDynamoDb, startDynamoDb } from '../../../../local/runtime/emulators/dynamodb';
-import { singleTable } from '../../../support/dynamodb-tables';
 import { platformEnv, setEnv } from '../../../support/env';
 import { inMemoryAuditLog } from '../../../support/in-memory/audit-log';
 import { inMemoryCircuitBreakerStore } from '../../../support/in-memory/circuit-breaker-store';
-import { captureLogs } from '../../../support/log-capture';
-import { answer, type FakeProvider, manualClock, startFakeProvider } from './fake-provider';
+import { answer, manualClock, sharedStateFixture } from './fake-provider';
 
 // Token buckets shared by two limiter instances (two Lambda instances) in the local runtime's DynamoDB.
 setEnv(platformEnv);
@@ -16,24 +13,7 @@ const { createHttpClient } =
   require('../../../../functions/_platform/resilient-http-client') as typeof import('../../../../functions/_platform/resilient-http-client');
 
 const TABLE = 'integration-state';
-let dynamo: LocalDynamoDb;
-let client: DynamoDBClient;
-let provider: FakeProvider;
-let logs: ReturnType<typeof captureLogs>;
-
-beforeAll(async () => {
-  [dynamo, provider] = await Promise.all([startDynamoDb({ host: '127.0.0.1' }), startFakeProvider()]);
-  await dynamo.createTable(singleTable(TABLE));
-  client = new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-afterAll(async () => {
-  client.destroy();
-  await Promise.all([dynamo.stop(), provider.close()]);
-});
-beforeEach(() => {
-  logs = captureLogs();
-});
-afterEach(() => logs.stop());
+const state = sharedStateFixture(TABLE);
 
 const outcomesOf = (attempts: Array<Promise<void>>) =>
   Promise.all(attempts.map((attempt) => attempt.then(() => 'sent', (error: unknown) => (error instanceof RateLimitedError ? 'limited' : String(error)))));
@@ -43,8 +23,8 @@ describe('rate limit per provider in DynamoDB', () => {
     // A frozen clock: no token comes back during the test.
     const clock = manualClock();
     const limits = { bkash: { perSecond: 1, burst: 3 } };
-    const first = dynamoRateLimiter(TABLE, limits, { client, clock, maxWaitMs: 0 });
-    const second = dynamoRateLimiter(TABLE, limits, { client, clock, maxWaitMs: 0 });
+    const first = dynamoRateLimiter(TABLE, limits, { client: state.client, clock, maxWaitMs: 0 });
+    const second = dynamoRateLimiter(TABLE, limits, { client: state.client, clock, maxWaitMs: 0 });
 
     const outcomes = await outcomesOf([first, second, first, second, first, second].map((limiter) => limiter.acquire('bkash')));
 
@@ -54,7 +34,7 @@ describe('rate limit per provider in DynamoDB', () => {
 
   it('refills at the configured rate', async () => {
     const clock = manualClock();
-    const limiter = dynamoRateLimiter(TABLE, { nagad: { perSecond: 2, burst: 1 } }, { client, clock, maxWaitMs: 0 });
+    const limiter = dynamoRateLimiter(TABLE, { nagad: { perSecond: 2, burst: 1 } }, { client: state.client, clock, maxWaitMs: 0 });
 
     await limiter.acquire('nagad');
     await expect(limiter.acquire('nagad')).rejects.toBeInstanceOf(RateLimitedError);
@@ -63,31 +43,31 @@ describe('rate limit per provider in DynamoDB', () => {
   });
 
   it('waits for a token when it comes within maxWaitMs', async () => {
-    const limiter = dynamoRateLimiter(TABLE, { pathao: { perSecond: 50, burst: 1 } }, { client, maxWaitMs: 500 });
+    const limiter = dynamoRateLimiter(TABLE, { pathao: { perSecond: 50, burst: 1 } }, { client: state.client, maxWaitMs: 500 });
 
     await expect(outcomesOf([limiter.acquire('pathao'), limiter.acquire('pathao'), limiter.acquire('pathao')])).resolves.toEqual(['sent', 'sent', 'sent']);
   });
 
   it('does not limit, or touch the table for, a provider without a limit', async () => {
-    const limiter = dynamoRateLimiter(TABLE, {}, { client, maxWaitMs: 0 });
+    const limiter = dynamoRateLimiter(TABLE, {}, { client: state.client, maxWaitMs: 0 });
 
     for (let call = 0; call < 20; call += 1) await limiter.acquire('steadfast');
 
-    const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'RATE#steadfast' }, sk: { S: 'BUCKET' } } }));
+    const { Item } = await state.client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'RATE#steadfast' }, sk: { S: 'BUCKET' } } }));
     expect(Item).toBeUndefined();
   });
 
-  it('makes the client throw a retryable error without sending once the bucket is empty', async () => {
-    provider.behave(answer(200, '{}'));
+  it('makes the state.client throw a retryable error without sending once the bucket is empty', async () => {
+    state.provider.behave(answer(200, '{}'));
     const clock = manualClock();
     const audit = inMemoryAuditLog();
     const http = createHttpClient({
       breakers: inMemoryCircuitBreakerStore(),
       audit,
       clock,
-      rateLimiter: dynamoRateLimiter(TABLE, { sslcommerz: { perSecond: 1, burst: 2 } }, { client, clock, maxWaitMs: 0 }),
+      rateLimiter: dynamoRateLimiter(TABLE, { sslcommerz: { perSecond: 1, burst: 2 } }, { client: state.client, clock, maxWaitMs: 0 }),
     });
-    const query = { provider: 'sslcommerz', operation: 'query', method: 'GET', url: `${provider.url}/query` } as const;
+    const query = { provider: 'sslcommerz', operation: 'query', method: 'GET', url: `${state.provider.url}/query` } as const;
 
     await http.send(query);
     await http.send(query);
@@ -95,7 +75,7 @@ describe('rate limit per provider in DynamoDB', () => {
 
     expect(failure).toBeInstanceOf(ProviderRetryableError);
     expect(failure).toMatchObject({ details: { provider: 'sslcommerz', rateLimited: true } });
-    expect(provider.received).toHaveLength(2);
+    expect(state.provider.received).toHaveLength(2);
     expect(audit.records.map((record) => record.errorKind)).toEqual([undefined, undefined, 'rate_limited']);
   });
 
