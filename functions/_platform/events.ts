@@ -52,6 +52,8 @@ export interface EventPublisher {
 export type EventHandler = (event: EventEnvelope) => Promise<void>;
 /** A capability's reactions by event type; types without an entry are acknowledged and counted. */
 export type EventHandlers = Partial<Record<EventType, EventHandler>>;
+/** One reaction for each type a consumer subscribes to, and none for a type it does not receive. */
+export type ConsumerHandlers<T extends EventType> = Record<T, EventHandler>;
 
 /** Builds an envelope (version 1 unless given) with a fresh `evt_` id and the clock's time. */
 export const createEvent = (

@@ -35,3 +35,31 @@ export const inMemoryTokenCache = (): TokenCache => {
     },
   };
 };
+
+/** How long an instance reuses a token it read or wrote before asking the shared cache again. */
+export const INSTANCE_TOKEN_REUSE_MS = 60_000;
+
+/**
+ * `shared` with this instance's memory in front: a token read or written here in the last minute (and not yet
+ * expired) is returned without asking `shared`, so a warm instance reads the shared token about once a minute instead
+ * of on every provider call. A token another instance renewed is picked up within that minute; until then both are
+ * valid at the provider. An absent token is never remembered.
+ */
+export const instanceCachedTokens = (shared: TokenCache, now: () => number = Date.now): TokenCache => {
+  const local = new Map<string, { token: ProviderToken; reuseUntil: number }>();
+  const remember = (provider: string, token: ProviderToken) => local.set(provider, { token, reuseUntil: now() + INSTANCE_TOKEN_REUSE_MS });
+  return {
+    async get(provider) {
+      const held = local.get(provider);
+      if (held && now() < Math.min(held.reuseUntil, held.token.expiresAt)) return held.token;
+      local.delete(provider);
+      const token = await shared.get(provider);
+      if (token) remember(provider, token);
+      return token;
+    },
+    async put(provider, token) {
+      await shared.put(provider, token);
+      remember(provider, token);
+    },
+  };
+};

@@ -7,6 +7,8 @@ import type { EnvironmentConfig } from '../config/environments';
 import { PROVIDERS, ProviderId } from '../config/providers';
 import { DataTable } from '../constructs/data-table';
 import { EventQueue } from '../constructs/event-queue';
+import { NOTIFICATION_EVENT_TYPES } from '../../functions/notifications/domain/consumed-events';
+import { SHIPPING_EVENT_TYPES } from '../../functions/shipping/domain/consumed-events';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -14,14 +16,6 @@ export interface StatefulStackProps extends StackProps {
 
 /** Tag on each provider secret whose value is the provider id. */
 export const PROVIDER_TAG = 'commerce-hub:provider';
-
-/** Event types each consumer queue subscribes to (the topic's vocabulary is in ARCHITECTURE.md). */
-export const SHIPPING_EVENT_TYPES = ['order.paid', 'order.cancelled'] as const;
-export const NOTIFICATION_EVENT_TYPES = [
-  'order.created', 'order.paid', 'order.cancelled', 'payment.failed', 'refund.succeeded', 'refund.failed',
-  'shipment.created', 'shipment.status_changed', 'shipment.delayed', 'stock.low', 'payout.completed', 'bill.paid',
-  'integration.degraded', 'integration.recovered',
-] as const;
 
 /**
  * Everything that holds data: tables, the events topic and its queues, provider secrets. Kept apart from the service

@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { PROVIDERS } from '../../lib/config/providers';
-import { NOTIFICATION_EVENT_TYPES, SHIPPING_EVENT_TYPES } from '../../lib/stacks/stateful-stack';
+import { NOTIFICATION_EVENT_TYPES } from '../../functions/notifications/domain/consumed-events';
+import { notificationEventHandlers } from '../../functions/notifications/domain/event-handlers';
+import { SHIPPING_EVENT_TYPES } from '../../functions/shipping/domain/consumed-events';
+import { shippingEventHandlers } from '../../functions/shipping/domain/event-handlers';
 import { synthEnvironment } from '../support/synth';
 
 const dev = synthEnvironment('dev');
@@ -55,6 +58,13 @@ describe('events', () => {
       RawMessageDelivery: true,
       FilterPolicy: { type: [...types] },
     });
+  });
+
+  it.each([
+    ['shipping', SHIPPING_EVENT_TYPES, Object.keys(shippingEventHandlers({} as never))],
+    ['notifications', NOTIFICATION_EVENT_TYPES, Object.keys(notificationEventHandlers({} as never))],
+  ])('the %s queue receives exactly the events its consumer reacts to', (_, subscribed, handled) => {
+    expect([...subscribed].sort()).toEqual([...handled].sort());
   });
 
   it('queues are encrypted and move a message to their DLQ after 5 receives', () => {

@@ -7,6 +7,7 @@ import { jsonEnv, loadConfig } from '../../_platform/config';
 import { documentClient } from '../../_platform/document-client';
 import { createHttpClient } from '../../_platform/resilient-http-client';
 import { cachedJsonSecrets } from '../../_platform/json-secrets';
+import { instanceCachedTokens } from '../../_platform/token-cache';
 import { dynamoTokenCache } from '../../_platform/token-cache.dynamo';
 import { channelRegistry, SECRET_PROVIDERS } from '../channels/registry';
 import type { EventHandlerDeps } from '../domain/event-handlers';
@@ -63,7 +64,7 @@ const channels = (withSes: boolean): ChannelRegistry => {
   const ses = withSes ? loadConfig(sendConfig()) : undefined;
   return channelRegistry({
     http: createHttpClient({ breakers: dynamoCircuitBreakerStore(config.INTEGRATION_STATE_TABLE), audit: dynamoAuditLog(config.AUDIT_TABLE) }),
-    tokens: dynamoTokenCache(documentClient(), config.INTEGRATION_STATE_TABLE),
+    tokens: instanceCachedTokens(dynamoTokenCache(documentClient(), config.INTEGRATION_STATE_TABLE)),
     callbackUrl: (provider) => `${config.PUBLIC_API_URL}/webhooks/${provider}`,
     smsChains: config.SMS_PROVIDER_CHAINS as Record<string, (typeof SECRET_PROVIDERS)[number][]>,
     secretOf: async (provider) => {

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
-import type { EventEnvelope, EventHandlers } from '../../_platform/events';
+import type { ConsumerHandlers, EventEnvelope } from '../../_platform/events';
 import { moneySchema } from '../../_platform/money';
 import { parseOrThrow } from '../../_platform/validation';
+import type { NOTIFICATION_EVENT_TYPES } from './consumed-events';
 import { recipientIdOfEmail } from './identity';
 import type { Language, MessageType, Recipient } from './model';
 import type { NotificationStore, OrderReader, OrderSummary, SalesLedger } from './ports';
@@ -52,7 +53,7 @@ const payoutData = z.object({ sellerId: z.optional(z.string()), payoutId: z.stri
  * producer writes the order before its events, so a retry would not find it either), nor does one for a seller with
  * no contact on file.
  */
-export const notificationEventHandlers = (deps: EventHandlerDeps): EventHandlers => {
+export const notificationEventHandlers = (deps: EventHandlerDeps): ConsumerHandlers<(typeof NOTIFICATION_EVENT_TYPES)[number]> => {
   const orderOf = async (event: EventEnvelope): Promise<OrderSummary | undefined> => (event.orderId ? deps.orders.get(event.orderId) : undefined);
   /**
    * One message to the order's buyer. The event's data is checked only once the order is known: an event about an

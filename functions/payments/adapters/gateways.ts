@@ -8,6 +8,7 @@ import { cachedJsonSecrets } from '../../_platform/json-secrets';
 import { createHttpClient } from '../../_platform/resilient-http-client';
 import type { GatewayId } from '../domain/ports';
 import { GATEWAY_IDS, type GatewayRegistry, paymentGatewayRegistry } from '../gateways/registry';
+import { instanceCachedTokens } from '../../_platform/token-cache';
 import { dynamoTokenCache } from '../../_platform/token-cache.dynamo';
 
 const gatewayConfigSchema = () =>
@@ -52,7 +53,7 @@ export const gatewayAccessFromConfig = (wiring: GatewayWiring = {}): GatewayAcce
     if (!arn) throw new Error(`no secret configured for the ${gateway} gateway (PAYMENT_GATEWAY_SECRETS)`);
     return secretValue(arn);
   };
-  const registry = paymentGatewayRegistry({ enabled, http, tokens: dynamoTokenCache(documentClient(), config.INTEGRATION_STATE_TABLE), secretOf });
+  const registry = paymentGatewayRegistry({ enabled, http, tokens: instanceCachedTokens(dynamoTokenCache(documentClient(), config.INTEGRATION_STATE_TABLE)), secretOf });
   return { registry, http, secretOf };
 };
 

@@ -10,6 +10,7 @@ import { cachedJsonSecrets } from '../../_platform/json-secrets';
 import { createHttpClient } from '../../_platform/resilient-http-client';
 import { dynamoOrderRepository } from '../../checkout/adapters/order-repository.dynamo';
 import { dynamoProductCatalog } from '../../checkout/adapters/product-catalog.dynamo';
+import { instanceCachedTokens } from '../../_platform/token-cache';
 import { dynamoTokenCache } from '../../_platform/token-cache.dynamo';
 import { carrierRegistry } from '../carriers/registry';
 import type { ShippingDeps, ShippingSettings } from '../domain/deps';
@@ -57,7 +58,7 @@ const carriersFromConfig = (maxRetries: number): CarrierRegistry => {
   return carrierRegistry({
     enabled: API_CARRIER_IDS.filter((id) => config.CARRIER_SECRETS[id] !== undefined),
     http,
-    tokens: dynamoTokenCache(documentClient(), config.INTEGRATION_STATE_TABLE),
+    tokens: instanceCachedTokens(dynamoTokenCache(documentClient(), config.INTEGRATION_STATE_TABLE)),
     clock: systemClock,
     secretOf: async (carrier) => secretValue(config.CARRIER_SECRETS[carrier] ?? ''),
   });

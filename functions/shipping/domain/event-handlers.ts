@@ -1,7 +1,8 @@
-import type { EventHandlers } from '../../_platform/events';
+import type { ConsumerHandlers } from '../../_platform/events';
 import { ValidationError } from '../../_platform/errors';
 import { bookShipments } from './book-shipments';
 import { cancelShipments } from './cancel-shipments';
+import type { SHIPPING_EVENT_TYPES } from './consumed-events';
 import type { ShippingDeps } from './deps';
 
 const orderIdOf = (event: { type: string; orderId?: string }): string => {
@@ -13,7 +14,7 @@ const orderIdOf = (event: { type: string; orderId?: string }): string => {
  * Shipping's reactions to events, each idempotent per order: `order.paid` books the order's shipments,
  * `order.cancelled` cancels them at their carriers.
  */
-export const shippingEventHandlers = (deps: Parameters<typeof bookShipments>[0]): EventHandlers => ({
+export const shippingEventHandlers = (deps: Parameters<typeof bookShipments>[0]): ConsumerHandlers<(typeof SHIPPING_EVENT_TYPES)[number]> => ({
   'order.paid': async (event) => {
     await bookShipments(deps, orderIdOf(event));
   },
