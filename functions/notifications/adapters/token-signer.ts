@@ -18,8 +18,10 @@ export const hmacTokenSigner = (keyOf: () => Promise<string>): TokenSigner => {
     async verify(token) {
       const [body, signature, extra] = token.split('.');
       if (!body || !signature || extra !== undefined) return undefined;
-      const expected = await mac(body);
-      const given = Buffer.from(signature, 'base64url');
+      // Compared as text, not decoded: base64url's last character carries unused bits, so decoding would accept
+      // several spellings of one signature (a token with its last character changed could still pass).
+      const expected = Buffer.from(encode(await mac(body)));
+      const given = Buffer.from(signature);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
       try {
         const payload: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

@@ -47,4 +47,15 @@ describe('signed tokens', () => {
     expect(await signer.verify(`${body}.${mac.slice(0, -2)}AA`)).toBeUndefined();
     expect(await hmacTokenSigner(async () => 'other-key'.repeat(5)).verify(token)).toBeUndefined();
   });
+
+  it('refuse another spelling of the same signature (its last character differing only in unused bits)', async () => {
+    const token = await signer.sign({ r: 'rcp_1', s: 'marketing' });
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1)!);
+    // A 32-byte HMAC is 43 base64url characters: the last one holds 4 bits of it and 2 unused ones.
+    const respelled = `${token.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(respelled.split('.')[1], 'base64url')).toEqual(Buffer.from(token.split('.')[1], 'base64url'));
+
+    expect(await signer.verify(respelled)).toBeUndefined();
+  });
 });
