@@ -23,9 +23,9 @@ import { sfnSagaCallback } from './saga-callback.sfn';
 const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** What the AwaitPaymentResult step needs, from ORDERS_TABLE (env). Call once per cold start. */
-export const awaitResultDeps = (): Pick<PaymentSagaDeps, 'attempts' | 'saga' | 'clock'> => {
+export const awaitResultDeps = (): Pick<PaymentSagaDeps, 'resolutions' | 'saga' | 'clock'> => {
   const { ORDERS_TABLE } = loadConfig(z.object({ ORDERS_TABLE: nonEmpty() }));
-  return { attempts: dynamoPaymentAttempts(documentClient(), ORDERS_TABLE), saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)), clock: systemClock };
+  return { resolutions: dynamoPaymentResolutions(documentClient(), ORDERS_TABLE), saga: sfnSagaCallback(new SFNClient(sdkClientDefaults)), clock: systemClock };
 };
 
 /**

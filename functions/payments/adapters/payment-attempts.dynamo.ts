@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { moneySchema } from '../../_platform/money';
-import { ConcurrentUpdateError } from '../../_platform/errors';
+import { ConcurrentUpdateError, ConflictError } from '../../_platform/errors';
 import { PAYMENT_FAILURE_CODES, type PaymentAttempt, type PaymentAttemptRef } from '../domain/model';
 import type { PaymentAttemptRepository, PaymentResolutions } from '../domain/ports';
 
@@ -12,7 +12,7 @@ import type { PaymentAttemptRepository, PaymentResolutions } from '../domain/por
  *   pk = ORDER#<orderId>   sk = PAYMENT#<paymentId>
  *   orderId, paymentId, status ('pending'|'succeeded'|'failed'), taskToken?, awaitingUntil?, resolution?
  *   ({ outcome, failureCode?, transactionId?, source, at }), transactionId?, capturedAt?, lateCapture?, failureCode?, stockReleased?,
- *   compensationRefund?, updatedAt (ISO), version (1 on creation, +1 per write; the condition of every write)
+ *   compensationRefund?, updatedAt (ISO), version (1 on creation, +1 per write; the condition of every read-modify-write)
  * and what checkout describes (read here, never written): method, gateway, gatewayReference, amount, storeReturnUrl.
  * Writes are UpdateItem, never PutItem, so attributes other steps add to the attempt survive.
  */
@@ -119,10 +119,40 @@ export const dynamoPaymentAttempts = (client: DynamoDBDocumentClient, tableName:
 });
 
 /**
- * PaymentResolutions on the same items: one UpdateItem that sets `resolution` and bumps `version` on condition that
- * the attempt exists, is pending and has no resolution, returning the item as written (ALL_NEW, task token included).
+ * PaymentResolutions on the same items. `record`: one UpdateItem that sets `resolution` and bumps `version` on
+ * condition that the attempt exists, is pending and has no resolution. `storeTaskToken`: one UpdateItem that sets the
+ * token and deadline and bumps `version` (ADD creates it at 1) on condition that the attempt is absent or pending.
+ * Both return the item as written (ALL_NEW), so the second of the two always sees the first.
  */
 export const dynamoPaymentResolutions = (client: DynamoDBDocumentClient, tableName: string): PaymentResolutions => ({
+  async storeTaskToken(ref, { taskToken, awaitingUntil }, at) {
+    try {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(ref),
+          UpdateExpression:
+            'SET #orderId = :orderId, #paymentId = :paymentId, #status = if_not_exists(#status, :pending), ' +
+            '#taskToken = :taskToken, #awaitingUntil = :awaitingUntil, #updatedAt = :at ADD #version :one',
+          ConditionExpression: 'attribute_not_exists(#pk) OR #status = :pending',
+          ExpressionAttributeNames: {
+            '#orderId': 'orderId', '#paymentId': 'paymentId', '#status': 'status', '#taskToken': 'taskToken',
+            '#awaitingUntil': 'awaitingUntil', '#updatedAt': 'updatedAt', '#version': 'version', '#pk': 'pk',
+          },
+          ExpressionAttributeValues: {
+            ':orderId': ref.orderId, ':paymentId': ref.paymentId, ':pending': 'pending', ':taskToken': taskToken,
+            ':awaitingUntil': awaitingUntil, ':at': at, ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return z.parse(storedAttemptSchema, Attributes);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(ref), ConsistentRead: true }));
+      throw new ConflictError(`payment ${ref.paymentId} is already ${String(Item?.status)}`, { cause: error });
+    }
+  },
   async record(ref, resolution) {
     try {
       const { Attributes } = await client.send(

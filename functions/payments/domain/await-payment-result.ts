@@ -1,7 +1,6 @@
 import type { PaymentSagaDeps } from './deps';
-import { awaitResult, type PaymentAttemptRef, type PaymentResult } from './model';
+import type { PaymentAttemptRef, PaymentResult } from './model';
 import { resultOfResolution } from './payment-result';
-import { updateAttempt } from './update-attempt';
 
 export interface AwaitPaymentResult extends PaymentAttemptRef {
   taskToken: string;
@@ -15,26 +14,24 @@ export interface AwaitPaymentResult extends PaymentAttemptRef {
  * (ConflictError once it has settled). Returns the result recorded before the token was there, if any.
  */
 export const awaitPaymentResult = async (
-  deps: Pick<PaymentSagaDeps, 'attempts' | 'clock'>,
+  deps: Pick<PaymentSagaDeps, 'resolutions' | 'clock'>,
   cmd: AwaitPaymentResult,
 ): Promise<{ stored: true; recordedBefore?: PaymentResult }> => {
   const now = deps.clock.now();
   const awaitingUntil = new Date(now.getTime() + cmd.timeoutSeconds * 1000).toISOString();
   const ref = { orderId: cmd.orderId, paymentId: cmd.paymentId };
-  const stored = await updateAttempt(deps.attempts, ref, (current) =>
-    awaitResult(current, ref, { taskToken: cmd.taskToken, awaitingUntil }, now.toISOString()),
-  );
+  const stored = await deps.resolutions.storeTaskToken(ref, { taskToken: cmd.taskToken, awaitingUntil }, now.toISOString());
   return stored.resolution ? { stored: true, recordedBefore: resultOfResolution(stored.resolution) } : { stored: true };
 };
 
 /**
  * Saga step "AwaitPaymentResult": stores the token (above) and, if a verified result was recorded before the token
- * was there, sends it itself, since nobody else will. Exactly one side sends: recording a result bumps the attempt's
- * version, so the token write either lands first (the recorder's write returns the token and the recorder sends) or
- * is re-applied on top of the result (and the result is seen here).
+ * was there, sends it itself, since nobody else will. Exactly one side sends: the token and the result are each one
+ * write returning the attempt as written, so the token either lands first (the recorder's write returns it and the
+ * recorder sends) or second (and the result is seen here).
  */
 export const awaitAndResume = async (
-  deps: Pick<PaymentSagaDeps, 'attempts' | 'saga' | 'clock'>,
+  deps: Pick<PaymentSagaDeps, 'resolutions' | 'saga' | 'clock'>,
   cmd: AwaitPaymentResult,
 ): Promise<{ stored: true; resumed: boolean }> => {
   const { recordedBefore } = await awaitPaymentResult(deps, cmd);

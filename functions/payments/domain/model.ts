@@ -75,24 +75,6 @@ export const nextVersion = (current: PaymentAttempt, changes: Partial<PaymentAtt
 });
 
 /**
- * Records the saga's task token on a pending attempt, creating the attempt if the saga got here first.
- * Storing the same token again changes nothing. Throws ConflictError once the attempt has settled.
- */
-export const awaitResult = (
-  current: PaymentAttempt | undefined,
-  ref: PaymentAttemptRef,
-  wait: { taskToken: string; awaitingUntil: string },
-  now: string,
-): PaymentAttempt => {
-  if (!current) return { ...ref, status: 'pending', ...wait, updatedAt: now, version: 1 };
-  if (current.status !== 'pending') {
-    throw new ConflictError(`payment ${current.paymentId} is already ${current.status}`);
-  }
-  if (current.taskToken === wait.taskToken) return current;
-  return nextVersion(current, wait, now);
-};
-
-/**
  * Marks a pending attempt succeeded and forgets the task token. A repeat on a succeeded attempt changes nothing.
  * Throws ConflictError for a failed attempt: a late success after a failure needs a refund, not a flip.
  */

@@ -13,7 +13,12 @@ export interface PaymentAttemptRepository {
   save(attempt: PaymentAttempt): Promise<void>;
 }
 
-/** The first-writer-wins record of a payment's verified result (the return/webhook race is decided here). */
+/**
+ * The two single-write halves of handing a payment's verified result to the waiting saga: the first-writer-wins
+ * record of the result (the return/webhook race is decided here) and the saga's task token. Each write bumps the
+ * attempt's `version` and returns the attempt as written, so whichever of result and token lands second sees the
+ * other, and exactly one side resumes the saga.
+ */
 export interface PaymentResolutions {
   /**
    * Records `resolution` in ONE conditional write, only if the attempt exists, is pending and has no resolution yet
@@ -22,6 +27,12 @@ export interface PaymentResolutions {
    * writer won), task token included: the winner resumes the saga with it if there is one.
    */
   record(ref: PaymentAttemptRef, resolution: PaymentResolution): Promise<{ recorded: boolean; attempt: PaymentAttempt | undefined }>;
+  /**
+   * Stores the saga's task token and deadline in ONE write, only while the attempt is pending (creating it, pending,
+   * at version 1, when the saga gets there before checkout describes it). Returns the attempt as written: a
+   * resolution recorded before is in it. Throws ConflictError once the attempt has settled.
+   */
+  storeTaskToken(ref: PaymentAttemptRef, wait: { taskToken: string; awaitingUntil: string }, at: string): Promise<PaymentAttempt>;
 }
 
 /** The waiting saga execution, addressed by its task token. */

@@ -9,8 +9,6 @@ export class InMemoryPaymentAttempts implements PaymentAttemptRepository {
   private readonly attempts = new Map<string, PaymentAttempt>();
   /** Writes that were accepted, in order. */
   readonly saved: PaymentAttempt[] = [];
-  /** Runs before each save; a test uses it to slip in a concurrent writer. */
-  beforeSave: (attempt: PaymentAttempt) => void = () => undefined;
 
   async get(ref: PaymentAttemptRef): Promise<PaymentAttempt | undefined> {
     const attempt = this.attempts.get(keyOf(ref));
@@ -18,7 +16,6 @@ export class InMemoryPaymentAttempts implements PaymentAttemptRepository {
   }
 
   async save(attempt: PaymentAttempt): Promise<void> {
-    this.beforeSave(attempt);
     const stored = this.attempts.get(keyOf(attempt));
     const expected = attempt.version === 1 ? undefined : attempt.version - 1;
     if (stored?.version !== expected) throw new ConcurrentUpdateError(`version ${stored?.version ?? 'none'}, expected ${expected ?? 'none'}`);

@@ -4,7 +4,7 @@ import { ConcurrentUpdateError, ConflictError } from '../../../../../functions/_
 import { dynamoOrderRepository } from '../../../../../functions/checkout/adapters/order-repository.dynamo';
 import { createOrder, markPaid, markPaymentFailed, type Order, paymentIdOf } from '../../../../../functions/checkout/domain/order';
 import type { NewPaymentAttempt } from '../../../../../functions/checkout/domain/ports';
-import { dynamoPaymentAttempts } from '../../../../../functions/payments/adapters/payment-attempts.dynamo';
+import { dynamoPaymentAttempts, dynamoPaymentResolutions } from '../../../../../functions/payments/adapters/payment-attempts.dynamo';
 import { awaitPaymentResult } from '../../../../../functions/payments/domain/await-payment-result';
 import { type LocalDynamoDb, startDynamoDb } from '../../../../../local/runtime/emulators/dynamodb';
 import { singleTable } from '../../../../support/dynamodb-tables';
@@ -127,7 +127,7 @@ describe('the order repository on DynamoDB', () => {
   it("keeps the saga's task token, status and version when the saga wrote the attempt first", async () => {
     const order = anOrder();
     const ref = { orderId: order.orderId, paymentId: order.currentPaymentId };
-    const sagaDeps = { attempts: dynamoPaymentAttempts(documents, TABLE), clock: { now: () => new Date(T1) } };
+    const sagaDeps = { resolutions: dynamoPaymentResolutions(documents, TABLE), clock: { now: () => new Date(T1) } };
     await awaitPaymentResult(sagaDeps, { ...ref, taskToken: 'token-1', timeoutSeconds: 900 });
 
     await repository().describePaymentAttempt(anAttempt(order));
@@ -147,7 +147,7 @@ describe('the order repository on DynamoDB', () => {
     const ref = { orderId: order.orderId, paymentId: order.currentPaymentId };
     await repository().describePaymentAttempt(anAttempt(order));
 
-    await awaitPaymentResult({ attempts: dynamoPaymentAttempts(documents, TABLE), clock: { now: () => new Date(T1) } }, { ...ref, taskToken: 'token-2', timeoutSeconds: 900 });
+    await awaitPaymentResult({ resolutions: dynamoPaymentResolutions(documents, TABLE), clock: { now: () => new Date(T1) } }, { ...ref, taskToken: 'token-2', timeoutSeconds: 900 });
 
     expect(await itemOf(order.orderId, `PAYMENT#${order.currentPaymentId}`)).toMatchObject({ taskToken: 'token-2', version: 2, method: 'bkash', gatewayReference: 'TR0011abc' });
   });

@@ -124,4 +124,49 @@ describe('recording a verified payment result (return vs webhook)', () => {
 
     expect(await resolutions().record({ orderId: 'ord_missing', paymentId: 'pay_missing' }, approved('return'))).toEqual({ recorded: false, attempt: undefined });
   });
+
+  it('hands the result to the saga exactly once whichever of result and task token is written first', async () => {
+    const wait = { taskToken: 'token-race', awaitingUntil: '2026-03-01T10:15:00.000Z' };
+    // Checkout has described each attempt (the buyer only gets the payment page after that); no token yet.
+    const races = await Promise.all(Array.from({ length: 12 }, async () => {
+      const described = anAttempt({ taskToken: undefined, awaitingUntil: undefined });
+      await repository.save(described);
+      return { orderId: described.orderId, paymentId: described.paymentId };
+    }));
+
+    const outcomes = await Promise.all(races.map(async (ref, i) => {
+      // Half the races start the token write first; dynalite serves both writes to each item one at a time.
+      const [stored, recorded] = i % 2
+        ? await Promise.all([resolutions().storeTaskToken(ref, wait, '2026-03-01T10:00:00.000Z'), resolutions().record(ref, approved('return'))])
+        : await Promise.all([resolutions().record(ref, approved('return')), resolutions().storeTaskToken(ref, wait, '2026-03-01T10:00:00.000Z')]).then(([r, t]) => [t, r] as const);
+      const recorderResumes = recorded.recorded && recorded.attempt?.taskToken === wait.taskToken;
+      const sagaResumes = stored.resolution !== undefined;
+      return { recorderResumes, sagaResumes };
+    }));
+
+    for (const { recorderResumes, sagaResumes } of outcomes) expect(recorderResumes !== sagaResumes).toBe(true);
+    // Both orders happened, so both halves of the handshake were exercised.
+    expect(outcomes.some((o) => o.recorderResumes) && outcomes.some((o) => o.sagaResumes)).toBe(true);
+  });
+
+  it('stores the task token on a pending attempt in one write that bumps its version, or creates the attempt at version 1', async () => {
+    const described = anAttempt({ taskToken: undefined, awaitingUntil: undefined });
+    await repository.save(described);
+    const wait = { taskToken: 'token-2', awaitingUntil: '2026-03-01T10:20:00.000Z' };
+
+    const onDescribed = await resolutions().storeTaskToken(described, wait, '2026-03-01T10:05:00.000Z');
+    const fresh = await resolutions().storeTaskToken({ orderId: 'ord_fresh', paymentId: 'pay_fresh' }, wait, '2026-03-01T10:05:00.000Z');
+
+    expect(onDescribed).toEqual({ ...described, ...wait, updatedAt: '2026-03-01T10:05:00.000Z', version: 2 });
+    expect(fresh).toEqual({ orderId: 'ord_fresh', paymentId: 'pay_fresh', status: 'pending', ...wait, updatedAt: '2026-03-01T10:05:00.000Z', version: 1 });
+  });
+
+  it('refuses to store a task token on a settled attempt with ConflictError, changing nothing', async () => {
+    const settled = anAttempt({ status: 'failed', failureCode: 'EXPIRED', taskToken: undefined, awaitingUntil: undefined });
+    await repository.save(settled);
+
+    await expect(resolutions().storeTaskToken(settled, { taskToken: 'late', awaitingUntil: '2026-03-01T10:20:00.000Z' }, '2026-03-01T10:05:00.000Z'))
+      .rejects.toMatchObject({ name: 'ConflictError', message: expect.stringContaining('already failed') });
+    expect(await repository.get(settled)).toEqual(settled);
+  });
 });

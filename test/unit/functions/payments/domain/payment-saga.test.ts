@@ -93,22 +93,6 @@ describe('the buyer returns from the gateway (acceptPaymentReturn)', () => {
 
     expect(saga.resumed).toEqual([{ taskToken: 'token-1', result: { outcome: 'approved', transactionId: 'TRX-9' } }]);
   });
-
-  it('sends exactly once when the return lands between the saga reading the attempt and storing its token', async () => {
-    const { deps, attempts, saga } = sagaWorld();
-    let raced = false;
-    // The return's one conditional write lands first: it saw no token, so it sent nothing, and it bumped the version.
-    attempts.beforeSave = (attempt) => {
-      if (raced) return;
-      raced = true;
-      attempts.put({ ...attempt, taskToken: undefined, awaitingUntil: undefined, resolution: { outcome: 'approved', source: 'return', at: '2026-03-01T10:04:00.000Z' } });
-    };
-
-    await awaitAndResume(deps, { ...ref, taskToken: 'token-1', timeoutSeconds: 900 });
-
-    expect(saga.resumed).toEqual([{ taskToken: 'token-1', result: { outcome: 'approved' } }]);
-    expect(await attempts.get(ref)).toMatchObject({ taskToken: 'token-1', resolution: { outcome: 'approved' } });
-  });
 });
 
 describe('a return after the saga gave up (reconciliation)', () => {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../../../../functions/_platform/errors';
+import { ConflictError, ValidationError } from '../../../../../functions/_platform/errors';
 import { createOrder } from '../../../../../functions/checkout/domain/order';
 import type {
   GatewayPaymentStatus, PaymentGateway, PaymentResolutions, RefundResult, RefundWorkflow, RefundWorkflowInput, SagaCallback,
@@ -16,8 +16,17 @@ export const ref = { orderId: ORDER_ID, paymentId: PAYMENT_ID };
 export const AMOUNT = { value: 70000, currency: 'BDT' };
 export const T0 = '2026-03-01T10:00:00.000Z';
 
-/** PaymentResolutions over the in-memory attempts, with the DynamoDB adapter's condition (pending, none recorded). */
+/** PaymentResolutions over the in-memory attempts, with the DynamoDB adapter's conditions. */
 export const inMemoryResolutions = (attempts: InMemoryPaymentAttempts): PaymentResolutions => ({
+  async storeTaskToken(key, wait, at) {
+    const current = await attempts.get(key);
+    if (current && current.status !== 'pending') throw new ConflictError(`payment ${key.paymentId} is already ${current.status}`);
+    const next = current
+      ? { ...current, ...wait, updatedAt: at, version: current.version + 1 }
+      : { ...key, status: 'pending' as const, ...wait, updatedAt: at, version: 1 };
+    attempts.put(next);
+    return next;
+  },
   async record(key, resolution) {
     const current = await attempts.get(key);
     if (!current || current.status !== 'pending' || current.resolution) return { recorded: false, attempt: current };

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -34,10 +35,12 @@ afterEach(() => {
 afterAll(() => { documents.restore(); sns.restore(); });
 
 const sample = { pk: 'ORDER#ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P', sk: 'PAYMENT#pay_01JD5Q7Y2X3W4V5U6T7S8R9Q0P_1', orderId: 'ord_01JD5Q7Y2X3W4V5U6T7S8R9Q0P', paymentId: 'pay_01JD5Q7Y2X3W4V5U6T7S8R9Q0P_1', updatedAt: '2026-03-01T10:00:00.000Z' };
+/** The attempt as the token write returns it (ALL_NEW): pending, token stored, nothing recorded yet. */
+const tokenStored = (taskToken: string) => ({ Attributes: { ...sample, status: 'pending', taskToken, awaitingUntil: '2026-03-01T10:15:00.000Z', version: 1 } });
 
 describe('payment saga task handlers', () => {
   it('run the sample inputs in events/payments/*.sfn.json', async () => {
-    documents.on(GetCommand).resolves({});
+    documents.on(UpdateCommand).resolvesOnce(tokenStored('token'));
     expect(await awaitTask.handler(sampleEvent('payments/await-payment-result.sfn.json'), aLambdaContext())).toEqual({ stored: true, resumed: false });
 
     documents.on(GetCommand).resolves({ Item: { ...sample, status: 'pending', taskToken: 'token', version: 1 } });
@@ -47,8 +50,8 @@ describe('payment saga task handlers', () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
-  it('await-payment-result stores the token in ORDERS_TABLE and returns { stored: true, resumed: false }', async () => {
-    documents.on(GetCommand).resolves({});
+  it('await-payment-result stores the token in ORDERS_TABLE in one write and returns { stored: true, resumed: false }', async () => {
+    documents.on(UpdateCommand).resolves(tokenStored('token-1'));
 
     const output = await awaitTask.handler({ taskToken: 'token-1', orderId: 'ord_1', paymentId: 'pay_1', timeoutSeconds: 60 }, aLambdaContext());
 
@@ -56,9 +59,11 @@ describe('payment saga task handlers', () => {
     const update = documents.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.TableName).toBe('orders-table');
     expect(Object.values(update.ExpressionAttributeValues ?? {})).toContain('token-1');
+    expect(documents.commandCalls(GetCommand)).toHaveLength(0);
   });
 
   it('throws a named error for the state machine, logged once at warn', async () => {
+    documents.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     documents.on(GetCommand).resolves({ Item: { ...sample, status: 'failed', failureCode: 'EXPIRED', version: 2 } });
 
     const attempt = awaitTask.handler(sampleEvent('payments/await-payment-result.sfn.json'), aLambdaContext());
@@ -84,7 +89,7 @@ describe('payment saga task handlers', () => {
   });
 
   it('never logs the task token', async () => {
-    documents.on(GetCommand).resolves({});
+    documents.on(UpdateCommand).resolves(tokenStored('secret-token-xyz'));
 
     await awaitTask.handler({ taskToken: 'secret-token-xyz', orderId: 'ord_1', paymentId: 'pay_1', timeoutSeconds: 60 }, aLambdaContext());
 
