@@ -128,15 +128,17 @@ export const benchCheckouts = async (endpoints: LocalEndpoints, requests: number
 };
 
 /**
- * What a checkout cannot avoid, done directly from this process: the idempotency claim and its completion, the stock
- * take, the order and attempt writes, and one create at the bKash simulator (token granted once, as the adapter
- * caches it). The same concurrency as the real run.
+ * What a checkout cannot avoid, done directly from this process: its DynamoDB writes (the idempotency claim and its
+ * completion, the stock take, the audit record the resilient client must keep of the gateway call, the attempt and
+ * the order) and one create at the bKash simulator (token granted once, as the adapter caches it). The same
+ * concurrency as the real run.
  */
 export const benchCheckoutBaseline = async (endpoints: LocalEndpoints, bkash: PaymentSimulator, requests: number, concurrency: number) => {
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints.aws.dynamodb, region: endpoints.aws.region, credentials: { accessKeyId: endpoints.aws.accessKeyId, secretAccessKey: endpoints.aws.secretAccessKey } }));
   const ordersTable = resourceRef(endpoints, 'Stateful/OrdersTable');
   const catalogTable = resourceRef(endpoints, 'Stateful/CatalogTable');
   const idempotencyTable = resourceRef(endpoints, 'Stateful/IdempotencyTable');
+  const auditTable = resourceRef(endpoints, 'Stateful/AuditTable');
   const sku = `BASE-${randomUUID().slice(0, 8)}`;
   await ddb.send(new PutCommand({ TableName: catalogTable, Item: { pk: `PRODUCT#${sku}`, sk: 'PRODUCT', stock: requests * 2 } }));
   const secret = bkash.secret;
@@ -161,6 +163,7 @@ export const benchCheckoutBaseline = async (endpoints: LocalEndpoints, bkash: Pa
       body: JSON.stringify({ mode: '0011', payerReference: id, callbackURL: 'https://shop.example/return', amount: '100.00', currency: 'BDT', intent: 'sale', merchantInvoiceNumber: `pay_${id}` }),
     });
     await created.text();
+    await ddb.send(new PutCommand({ TableName: auditTable, Item: { pk: `AUDIT#bkash#${new Date().toISOString().slice(0, 10)}`, sk: `${new Date().toISOString()}#${id}`, operation: 'create', status: created.status } }));
     await ddb.send(new PutCommand({ TableName: ordersTable, Item: { pk: `PAYMENT#${id}`, sk: 'PAYMENT', status: 'pending' } }));
     await ddb.send(new PutCommand({ TableName: ordersTable, Item: { pk: `ORDER#${id}`, sk: 'ORDER', status: 'pending_payment' }, ConditionExpression: 'attribute_not_exists(pk)' }));
     await ddb.send(new UpdateCommand({ TableName: idempotencyTable, Key: { id: `bench#${id}` }, UpdateExpression: 'SET #s = :done', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':done': 'COMPLETED' } }));
