@@ -1,5 +1,5 @@
 import { NotFoundError, RuleViolationError } from '../../_platform/errors';
-import { updateOrder } from '../../payments/domain/update-order';
+import { updateOrder } from './update-order';
 import type { PaymentMethod } from './model';
 import { InvalidOrderTransitionError, paymentIdOf, PaymentPendingError, startPaymentAttempt } from './order';
 import { announceLowStock, openPaymentAttempt, paymentRouteOf, reserveStock } from './payment-attempt';

@@ -7,7 +7,7 @@ import { cancelOrder as cancelled, type Order, refundedOf } from '../../checkout
 import type { OrderDetails, OrderRepository, StockLedger } from '../../checkout/domain/ports';
 import type { PaymentResolutions, RefundWorkflow, SagaCallback } from './ports';
 import { requestOrderRefund } from './request-refund';
-import { updateOrder } from './update-order';
+import { updateOrder } from '../../checkout/domain/update-order';
 
 export interface CancelOrderDeps {
   orders: OrderRepository;
@@ -62,10 +62,10 @@ export const cancelOrderAndRefund = async (deps: CancelOrderDeps, cmd: CancelOrd
   }
 
   const details = await deps.orders.get(cmd.orderId);
-  const paying = details?.payments.find((payment) => payment.paymentId === order.currentPaymentId && payment.status === 'succeeded');
-  if (paying && subtractMoney(paying.amount, refundedOf(details?.order ?? order, paying.paymentId, paying.amount.currency)).value > 0) {
-    await requestOrderRefund(deps, { orderId: cmd.orderId, reason: `order cancelled: ${cmd.reason}` });
-  }
+  if (!details) throw new NotFoundError(`order ${cmd.orderId} not found`);
+  const paying = details.payments.find((payment) => payment.paymentId === order.currentPaymentId && payment.status === 'succeeded');
+  const refunding = paying !== undefined && subtractMoney(paying.amount, refundedOf(details.order, paying.paymentId, paying.amount.currency)).value > 0;
+  if (refunding) await requestOrderRefund(deps, { orderId: cmd.orderId, reason: `order cancelled: ${cmd.reason}` });
 
   const event: DomainEvent = {
     id: `evt_${cmd.orderId}_order_cancelled`,
@@ -80,7 +80,8 @@ export const cancelOrderAndRefund = async (deps: CancelOrderDeps, cmd: CancelOrd
   } catch (error) {
     throw new ProviderRetryableError('events', `order.cancelled for ${cmd.orderId} not published`, { cause: error });
   }
-  const final = await deps.orders.get(cmd.orderId);
+  // Only a refund changed the order since it was read.
+  const final = refunding ? await deps.orders.get(cmd.orderId) : details;
   if (!final) throw new NotFoundError(`order ${cmd.orderId} not found`);
   return final;
 };

@@ -8,7 +8,7 @@ import { failureCodeOf, markFailed, nextVersion, type PaymentAttemptRef, type Pa
 import { refundAtGateway } from './gateway-refund';
 import type { GatewayId, RefundRequest } from './ports';
 import { updateAttempt } from './update-attempt';
-import { updateOrder } from './update-order';
+import { updateOrder } from '../../checkout/domain/update-order';
 
 /** The saga's state when a step failed: its input, what the Catch put at `$.error`, and `$.capture` if money moved. */
 export interface CompensatePayment extends PaymentAttemptRef {

@@ -5,7 +5,7 @@ import { markPaid } from '../../checkout/domain/order';
 import type { PaymentSagaDeps } from './deps';
 import { markSucceeded, type PaymentAttemptRef } from './model';
 import { updateAttempt } from './update-attempt';
-import { updateOrder } from './update-order';
+import { updateOrder } from '../../checkout/domain/update-order';
 
 export interface ConfirmPayment extends PaymentAttemptRef {
   /** What CapturePayment returned. */

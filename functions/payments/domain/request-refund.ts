@@ -5,7 +5,7 @@ import { type Money, subtractMoney } from '../../_platform/money';
 import { type Order, type Refund, RefundExceedsCapturedError, refundedOf, requestRefund as recordRefundRequest } from '../../checkout/domain/order';
 import type { OrderRepository } from '../../checkout/domain/ports';
 import { type RefundWorkflow, RefundNotStartedError } from './ports';
-import { updateOrder } from './update-order';
+import { updateOrder } from '../../checkout/domain/update-order';
 
 export interface RequestRefundDeps {
   orders: OrderRepository;

@@ -6,7 +6,7 @@ import type { OrderRepository } from '../../checkout/domain/ports';
 import { gatewayOf, type GatewayLookup } from './deps';
 import { refundAtGateway } from './gateway-refund';
 import type { PaymentAttemptRepository, RefundRequest, RefundWorkflowInput } from './ports';
-import { updateOrder } from './update-order';
+import { updateOrder } from '../../checkout/domain/update-order';
 
 export interface SettleRefundDeps {
   orders: OrderRepository;

@@ -1,6 +1,6 @@
 import { InvalidOrderTransitionError, markDelivered, markShipped, type Order } from '../../checkout/domain/order';
 import { optimisticUpdate } from '../../_platform/optimistic-update';
-import { updateOrder } from '../../payments/domain/update-order';
+import { updateOrder } from '../../checkout/domain/update-order';
 import type { ShippingDeps } from './deps';
 import { type BookedShipment, isBooked, type ShipmentStatus } from './model';
 import { publishShipmentEvent } from './publish';

@@ -1,5 +1,5 @@
-import type { Order } from '../../checkout/domain/order';
-import type { OrderRepository } from '../../checkout/domain/ports';
+import type { Order } from './order';
+import type { OrderRepository } from './ports';
 import { optimisticUpdate } from '../../_platform/optimistic-update';
 
 /**
