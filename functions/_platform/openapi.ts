@@ -44,6 +44,12 @@ export const errorEnvelopeSchema = z.object({
   }),
 });
 
+/** Error answers many routes give, described the same way everywhere. */
+export const COMMON_ERROR_RESPONSES = {
+  badFields: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
+  noSuchOrder: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+} as const satisfies Record<string, ResponseSpec>;
+
 type JsonSchema = Record<string, unknown>;
 type JsonObjectSchema = JsonSchema & { properties?: Record<string, JsonSchema>; required?: string[] };
 

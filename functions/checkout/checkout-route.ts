@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { moneySchema } from '../_platform/money';
-import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
+import { COMMON_ERROR_RESPONSES, defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
 import { PAYMENT_METHODS, SHIPPING_SERVICE_LEVELS } from './domain/model';
 import { ORDER_STATUSES } from './domain/order';
 
@@ -69,7 +69,7 @@ export const createCheckoutRoute = defineRoute({
       description: 'The order waits for payment: send the buyer to `payment.action.url`',
       schema: checkoutResponseSchema,
     },
-    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
+    400: COMMON_ERROR_RESPONSES.badFields,
     404: { description: 'NOT_FOUND: `details.skus` lists the SKUs the catalog does not have', schema: errorEnvelopeSchema },
     422: { description: 'OUT_OF_STOCK `{ sku, requested }`, METHOD_NOT_AVAILABLE `{ method, currency? }`, PRICE_NOT_AVAILABLE `{ skus, currency }`, IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
     503: { description: 'PROVIDER_UNAVAILABLE `{ provider }`: the gateway is down; nothing was reserved or charged, retry later', schema: errorEnvelopeSchema },
@@ -89,8 +89,8 @@ export const retryPaymentRoute = defineRoute({
   body: checkoutPaymentSchema,
   responses: {
     201: { description: 'The order waits for payment again: send the buyer to `payment.action.url`', schema: checkoutResponseSchema },
-    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
-    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    400: COMMON_ERROR_RESPONSES.badFields,
+    404: COMMON_ERROR_RESPONSES.noSuchOrder,
     409: { description: 'PAYMENT_PENDING `{ orderId, paymentId }`: an attempt still waits for the buyer; ORDER_STATE_CONFLICT: the order is paid or closed', schema: errorEnvelopeSchema },
     422: { description: 'OUT_OF_STOCK `{ sku, requested }`, METHOD_NOT_AVAILABLE `{ method, currency? }`, IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
     503: { description: 'PROVIDER_UNAVAILABLE `{ provider }`: the gateway is down; nothing was reserved or charged', schema: errorEnvelopeSchema },

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { moneySchema } from '../_platform/money';
-import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
+import { COMMON_ERROR_RESPONSES, defineRoute } from '../_platform/openapi';
 import { SHIPPING_SERVICE_LEVELS } from './domain/model';
 import { ORDER_EVENTS, ORDER_STATUSES } from './domain/order';
 import { productSchema } from './product-schema';
@@ -109,7 +109,7 @@ export const getOrderRoute = defineRoute({
       description: 'The order',
       schema: orderResponseSchema,
     },
-    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    404: COMMON_ERROR_RESPONSES.noSuchOrder,
   },
 });
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { moneySchema } from '../_platform/money';
-import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
+import { COMMON_ERROR_RESPONSES, defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
 import { snsMessageSchema } from '../_platform/sns-message';
 import { orderIdSchema, orderResponseSchema } from '../checkout/routes';
 
@@ -39,8 +39,8 @@ export const requestRefundRoute = defineRoute({
       description: 'Accepted: the refund is `pending` until the gateway confirms it (then `refund.succeeded` is published and the order shows it)',
       schema: z.object({ refundId: z.string(), status: z.literal('pending'), amount: moneySchema }),
     },
-    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
-    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    400: COMMON_ERROR_RESPONSES.badFields,
+    404: COMMON_ERROR_RESPONSES.noSuchOrder,
     409: { description: 'ORDER_NOT_PAID `{ orderId, status }`: no payment of the order took money', schema: errorEnvelopeSchema },
     422: { description: 'REFUND_EXCEEDS_CAPTURED `{ paymentId, captured, refunded, requested }`: more than is left to refund (pending refunds count), IDEMPOTENCY_KEY_REUSED', schema: errorEnvelopeSchema },
   },
@@ -56,8 +56,8 @@ export const cancelOrderRoute = defineRoute({
   body: z.object({ reason: reasonSchema }),
   responses: {
     200: { description: 'The cancelled order; a refund of what was taken is `pending` until the gateway confirms it', schema: orderResponseSchema },
-    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
-    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    400: COMMON_ERROR_RESPONSES.badFields,
+    404: COMMON_ERROR_RESPONSES.noSuchOrder,
     409: { description: 'ORDER_STATE_CONFLICT: the order is refunded already', schema: errorEnvelopeSchema },
     422: { description: 'ORDER_NOT_CANCELLABLE `{ orderId, status }`: it is shipped or delivered', schema: errorEnvelopeSchema },
   },

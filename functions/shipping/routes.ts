@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { moneySchema } from '../_platform/money';
-import { defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
+import { COMMON_ERROR_RESPONSES, defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
 import { buyerSchema, skuSchema } from '../checkout/checkout-route';
 import { SHIPPING_SERVICE_LEVELS } from '../checkout/domain/model';
 import { orderIdSchema } from '../checkout/routes';
@@ -72,7 +72,7 @@ export const listOrderShipmentsRoute = defineRoute({
   params: z.object({ orderId: orderIdSchema }),
   responses: {
     200: { description: 'Booked shipments (none before the order is paid)', schema: z.object({ shipments: z.array(shipmentViewSchema) }) },
-    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    404: COMMON_ERROR_RESPONSES.noSuchOrder,
   },
 });
 
@@ -86,8 +86,8 @@ export const shipOrderRoute = defineRoute({
   body: z._default(z.object({ carrier: z.optional(carrierNameSchema) }), {}),
   responses: {
     201: { description: 'Every booked shipment of the order', schema: z.object({ shipments: z.array(shipmentViewSchema) }) },
-    400: { description: 'VALIDATION_FAILED: `details.fields` lists every bad field', schema: errorEnvelopeSchema },
-    404: { description: 'NOT_FOUND: there is no such order', schema: errorEnvelopeSchema },
+    400: COMMON_ERROR_RESPONSES.badFields,
+    404: COMMON_ERROR_RESPONSES.noSuchOrder,
     409: { description: 'ORDER_NOT_PAID: unpaid, cancelled or refunded; SHIPMENT_EXISTS: every parcel is booked already (`details.shipments`)', schema: errorEnvelopeSchema },
     422: { description: 'CARRIER_NOT_ENABLED: the carrier is not one of the seller\'s for this destination (`details.enabled`); NO_ELIGIBLE_CARRIER', schema: errorEnvelopeSchema },
     503: { description: 'PROVIDER_UNAVAILABLE: no carrier booked (`details.provider` is `shipping`); try again', schema: errorEnvelopeSchema },
