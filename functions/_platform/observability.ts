@@ -18,12 +18,15 @@ export const logger = new Logger({
 });
 
 // Metrics reports its own problems through this logger, as JSON at the configured level. It warns on every
-// invocation that adds no metric, which is normal for most handlers, so that one notice goes to debug.
+// invocation that adds no metric, which is normal for most handlers: that one notice is dropped (at debug level it
+// was a line per invocation in every dev log, saying nothing).
 const NO_METRICS_NOTICE = 'No application metrics to publish';
 const metricsLogger = {
   debug: (message: string) => logger.debug(message),
   info: (message: string) => logger.info(message),
-  warn: (message: string) => (message.startsWith(NO_METRICS_NOTICE) ? logger.debug(message) : logger.warn(message)),
+  warn: (message: string) => {
+    if (!message.startsWith(NO_METRICS_NOTICE)) logger.warn(message);
+  },
   error: (message: string) => logger.error(message),
 };
 

@@ -30,15 +30,21 @@ describe('maskPii', () => {
 });
 
 describe('metrics', () => {
-  it('keeps the per-invocation "no application metrics" notice out of the warnings', () => {
+  it('drops the per-invocation "no application metrics" notice, even at debug level, and keeps its other warnings', () => {
     const { captureLogs } = require('../../../support/log-capture') as typeof import('../../../support/log-capture');
-    const { metrics } = require('../../../../functions/_platform/observability') as typeof import('../../../../functions/_platform/observability');
+    const { logger, metrics } = require('../../../../functions/_platform/observability') as typeof import('../../../../functions/_platform/observability');
+    const level = logger.getLevelName();
+    logger.setLogLevel('DEBUG');
     const logs = captureLogs();
     try {
       metrics.publishStoredMetrics();
-      expect(logs.logs().filter((line) => line.level === 'WARN')).toEqual([]);
+      expect(logs.logs()).toEqual([]);
+
+      metrics.addDimension('', 'empty name');
+      expect(logs.logs()).toEqual([expect.objectContaining({ level: 'WARN', message: expect.stringContaining("doesn't meet the requirements") })]);
     } finally {
       logs.stop();
+      logger.setLogLevel(level);
     }
   });
 });
