@@ -4,7 +4,9 @@ import { COMMON_ERROR_RESPONSES, defineRoute } from '../_platform/openapi';
 import { SHIPPING_SERVICE_LEVELS } from './domain/model';
 import { ORDER_EVENTS, ORDER_STATUSES } from './domain/order';
 import { productSchema } from './product-schema';
-import { buyerSchema, createCheckoutRoute, orderIdSchema, paymentMethodSchema, paymentStatusSchema, retryPaymentRoute, skuSchema } from './checkout-route';
+import { buyerSchema, orderIdSchema, paymentMethodSchema, paymentStatusSchema, skuSchema } from './checkout-schemas';
+import { createCheckoutRoute } from './create-checkout-route';
+import { retryPaymentRoute } from './retry-payment-route';
 
 export { createCheckoutRoute, orderIdSchema, productSchema, retryPaymentRoute };
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { moneySchema } from '../_platform/money';
 import { COMMON_ERROR_RESPONSES, defineRoute, errorEnvelopeSchema } from '../_platform/openapi';
-import { buyerSchema, skuSchema } from '../checkout/checkout-route';
+import { buyerSchema, skuSchema } from '../checkout/checkout-schemas';
 import { SHIPPING_SERVICE_LEVELS } from '../checkout/domain/model';
 import { orderIdSchema } from '../checkout/routes';
 import { API_CARRIER_IDS, type BookedShipment, CANCELLATION_OUTCOMES, SHIPMENT_STATUSES } from './domain/model';

@@ -10,7 +10,7 @@ import { logger, metrics, MetricUnit } from '../../_platform/observability';
 import type { GatewayId } from '../../payments/domain/ports';
 import type { GetOrderDeps } from '../domain/get-order';
 import type { ListProductsDeps } from '../domain/list-products';
-import type { PlaceOrderDeps } from '../domain/place-order';
+import type { PaymentAttemptDeps, PlaceOrderDeps } from '../domain/place-order';
 import type { GatewayRegistry, IncidentReporter } from '../domain/ports';
 import type { UpsertProductDeps } from '../domain/upsert-product';
 import { dynamoOrderRepository } from './order-repository.dynamo';
@@ -77,16 +77,11 @@ const enabledOnly = (registry: GatewayRegistry, enabled: readonly GatewayId[]): 
   },
 });
 
-/**
- * What placing an order needs, from ORDERS_TABLE, CATALOG_TABLE, EVENTS_TOPIC_ARN, PAYMENT_STATE_MACHINE_ARN,
- * PUBLIC_API_URL and PAYMENT_GATEWAYS (env); the gateways come from `gateways`, the payments capability's registry.
- * Call once per cold start. Throws ConfigError naming every missing or invalid variable.
- */
-export const placeOrderDeps = (gateways: GatewayRegistry): PlaceOrderDeps => {
-  const config = loadConfig(placeOrderConfigSchema());
+type PaymentAttemptConfig = z.output<ReturnType<typeof placeOrderConfigSchema>>;
+
+const attemptDepsOf = (config: PaymentAttemptConfig, gateways: GatewayRegistry): PaymentAttemptDeps => {
   const documents = documentClient();
   return {
-    catalog: dynamoProductCatalog(documents, config.CATALOG_TABLE),
     stock: dynamoStockLedger(documents, config.CATALOG_TABLE),
     gateways: enabledOnly(gateways, config.PAYMENT_GATEWAYS),
     sagas: sfnPaymentSagaStarter(new SFNClient(sdkClientDefaults), config.PAYMENT_STATE_MACHINE_ARN),
@@ -97,6 +92,20 @@ export const placeOrderDeps = (gateways: GatewayRegistry): PlaceOrderDeps => {
     ids: systemIds,
     settings: { publicApiUrl: config.PUBLIC_API_URL, sessionLifetimeSeconds: PAYMENT_SESSION_SECONDS },
   };
+};
+
+/**
+ * What opening a payment attempt needs (retrying a payment), from ORDERS_TABLE, CATALOG_TABLE (the stock),
+ * EVENTS_TOPIC_ARN, PAYMENT_STATE_MACHINE_ARN, PUBLIC_API_URL and PAYMENT_GATEWAYS (env); the gateways come from
+ * `gateways`, the payments capability's registry. Call once per cold start. Throws ConfigError naming every missing
+ * or invalid variable.
+ */
+export const paymentAttemptDeps = (gateways: GatewayRegistry): PaymentAttemptDeps => attemptDepsOf(loadConfig(placeOrderConfigSchema()), gateways);
+
+/** What placing an order needs: the same, and the catalog's prices. */
+export const placeOrderDeps = (gateways: GatewayRegistry): PlaceOrderDeps => {
+  const config = loadConfig(placeOrderConfigSchema());
+  return { ...attemptDepsOf(config, gateways), catalog: dynamoProductCatalog(documentClient(), config.CATALOG_TABLE) };
 };
 
 /** What reading orders needs, from ORDERS_TABLE (env). Call once per cold start. */

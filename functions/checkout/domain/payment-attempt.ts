@@ -4,7 +4,7 @@ import type { Money } from '../../_platform/money';
 import type { CreatePaymentSession, PaymentGateway, PaymentSession } from '../../payments/domain/ports';
 import type { PaymentMethod, StockLine } from './model';
 import type { OrderItem } from './order';
-import type { PlaceOrder, PlaceOrderDeps } from './place-order';
+import type { PaymentAttemptDeps, PlaceOrder } from './place-order';
 import { type GatewayRegistry, SagaNotStartedError } from './ports';
 
 // Opening a payment attempt whose order exists or is being placed: shared by placeOrder and retryPayment.
@@ -29,7 +29,7 @@ export const paymentRouteOf = (gateways: GatewayRegistry, { caller, payment: { m
 };
 
 /** Puts every line back; a line that fails is reported, not thrown, so the caller's own error stays the answer. */
-const releaseStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Promise<void> => {
+const releaseStock = async (deps: PaymentAttemptDeps, lines: StockLine[]): Promise<void> => {
   for (const line of lines) {
     try {
       await deps.stock.putBack(line);
@@ -51,7 +51,7 @@ export interface ReservedLine extends StockLine {
  * Takes every line or none (placeOrder, retryPayment): the first line short of stock puts back the ones taken and
  * fails the checkout. Resolves each line with the units left after it.
  */
-export const reserveStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Promise<ReservedLine[]> => {
+export const reserveStock = async (deps: PaymentAttemptDeps, lines: StockLine[]): Promise<ReservedLine[]> => {
   const taken: ReservedLine[] = [];
   for (const line of lines) {
     let left: number | undefined;
@@ -75,7 +75,7 @@ export const reserveStock = async (deps: PlaceOrderDeps, lines: StockLine[]): Pr
  * seller is told once per crossing, not on every later order); the id is derived from the order and SKU, so a retry
  * publishes the same event. A failure is reported, not thrown: the order stands.
  */
-export const announceLowStock = async (deps: PlaceOrderDeps, orderId: string, reserved: ReservedLine[], items: OrderItem[]): Promise<void> => {
+export const announceLowStock = async (deps: PaymentAttemptDeps, orderId: string, reserved: ReservedLine[], items: OrderItem[]): Promise<void> => {
   for (const { sku, quantity, left } of reserved) {
     if (left >= LOW_STOCK_LEVEL || left + quantity < LOW_STOCK_LEVEL) continue;
     const sellerId = items.find((item) => item.sku === sku)?.sellerId;
@@ -90,7 +90,7 @@ export const announceLowStock = async (deps: PlaceOrderDeps, orderId: string, re
 
 /** Runs `step`; when it fails and `undone(error)` says nothing downstream will compensate, the stock goes back first. */
 const releasingStockOnFailure = async <T>(
-  deps: PlaceOrderDeps,
+  deps: PaymentAttemptDeps,
   lines: StockLine[],
   step: () => Promise<T>,
   undone: (error: unknown) => boolean = () => true,
@@ -136,7 +136,7 @@ interface NewAttempt {
  * is written (from then on its timeout compensation releases the stock; a saga that certainly did not start →
  * stock released, error rethrown), then the attempt's description. Returns the session the buyer is sent to.
  */
-export const openPaymentAttempt = async (deps: PlaceOrderDeps, attempt: NewAttempt): Promise<PaymentSession> => {
+export const openPaymentAttempt = async (deps: PaymentAttemptDeps, attempt: NewAttempt): Promise<PaymentSession> => {
   const { orderId, paymentId, gateway, amount, lines } = attempt;
   const session = await releasingStockOnFailure(deps, lines, () =>
     openSession(gateway, { paymentId, orderId, amount, returnUrl: `${deps.settings.publicApiUrl}/payments/${paymentId}/return` }),

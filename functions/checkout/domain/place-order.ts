@@ -17,8 +17,8 @@ export interface CheckoutSettings {
   sessionLifetimeSeconds: Readonly<Record<GatewayId, number>>;
 }
 
-export interface PlaceOrderDeps {
-  catalog: Pick<ProductCatalog, 'getMany'>;
+/** What opening a payment attempt needs (placeOrder, retryPayment). */
+export interface PaymentAttemptDeps {
   stock: StockLedger;
   gateways: GatewayRegistry;
   sagas: PaymentSagaStarter;
@@ -28,6 +28,11 @@ export interface PlaceOrderDeps {
   clock: Clock;
   ids: IdGenerator;
   settings: CheckoutSettings;
+}
+
+/** Placing an order also reads its products' prices. */
+export interface PlaceOrderDeps extends PaymentAttemptDeps {
+  catalog: Pick<ProductCatalog, 'getMany'>;
 }
 
 export interface PlaceOrder {

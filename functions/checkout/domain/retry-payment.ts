@@ -3,7 +3,7 @@ import { updateOrder } from './update-order';
 import type { PaymentMethod } from './model';
 import { InvalidOrderTransitionError, paymentIdOf, PaymentPendingError, startPaymentAttempt } from './order';
 import { announceLowStock, openPaymentAttempt, paymentRouteOf, reserveStock } from './payment-attempt';
-import type { PlacedOrder, PlaceOrderDeps } from './place-order';
+import type { PaymentAttemptDeps, PlacedOrder } from './place-order';
 
 export interface RetryPayment {
   orderId: string;
@@ -23,7 +23,7 @@ export interface RetryPayment {
  * 5. the order moves back to pending_payment with the new attempt and method (one conditional write). Two racing
  *    retries compute the same payment id: the saga's name lets only one run, the loser's description is refused.
  */
-export const retryPayment = async (deps: PlaceOrderDeps, cmd: RetryPayment): Promise<PlacedOrder> => {
+export const retryPayment = async (deps: PaymentAttemptDeps, cmd: RetryPayment): Promise<PlacedOrder> => {
   const details = await deps.orders.get(cmd.orderId);
   if (!details) throw new NotFoundError(`order ${cmd.orderId} not found`);
   const { order } = details;

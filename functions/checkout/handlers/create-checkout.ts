@@ -4,7 +4,7 @@ import { gatewayRegistryFromConfig } from '../../payments/adapters/gateways';
 import { placeOrderDeps } from '../adapters/deps';
 import { toPlacedOrderResponse } from '../order-response';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order';
-import { createCheckoutRoute } from '../checkout-route';
+import { createCheckoutRoute } from '../create-checkout-route';
 
 /** POST /v1/checkouts over the given dependencies and idempotency store (the DynamoDB one unless given). */
 export const createCheckoutHandler = (deps: PlaceOrderDeps, store?: IdempotencyStore) =>

@@ -1,14 +1,14 @@
 import type { IdempotencyStore } from '../../_platform/idempotency-store';
 import { idempotentHttpHandler } from '../../_platform/idempotent-http-handler';
 import { gatewayRegistryFromConfig } from '../../payments/adapters/gateways';
-import { placeOrderDeps } from '../adapters/deps';
+import { paymentAttemptDeps } from '../adapters/deps';
 import { toPlacedOrderResponse } from '../order-response';
-import type { PlaceOrderDeps } from '../domain/place-order';
+import type { PaymentAttemptDeps } from '../domain/place-order';
 import { retryPayment } from '../domain/retry-payment';
-import { retryPaymentRoute } from '../checkout-route';
+import { retryPaymentRoute } from '../retry-payment-route';
 
 /** POST /v1/orders/{orderId}/payments over the given dependencies and idempotency store (the DynamoDB one unless given). */
-export const retryPaymentHandler = (deps: PlaceOrderDeps, store?: IdempotencyStore) =>
+export const retryPaymentHandler = (deps: PaymentAttemptDeps, store?: IdempotencyStore) =>
   idempotentHttpHandler(
     retryPaymentRoute,
     async ({ params, body }) => {
@@ -17,4 +17,4 @@ export const retryPaymentHandler = (deps: PlaceOrderDeps, store?: IdempotencySto
     store,
   );
 
-export const handler = retryPaymentHandler(placeOrderDeps(gatewayRegistryFromConfig()));
+export const handler = retryPaymentHandler(paymentAttemptDeps(gatewayRegistryFromConfig()));
