@@ -1,4 +1,6 @@
-// Three projects so each kind of test can run alone (`npm run test:unit` …); `npm test` runs them all.
+// Four projects so each kind of test can run alone (`npm run test:unit` …). `npm test` runs unit, contract and infra
+// first, then integration on its own: an integration suite's local runtime keeps both cores busy with its function
+// threads, and unit tests that wait out real SQS visibility timeouts beside it were starved past their guards.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const common = {
   testEnvironment: 'node',
