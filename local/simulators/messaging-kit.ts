@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { readBoundedBody } from '../http-body';
 import type { CommonSimulatorMode, ProviderSimulator, SimulatorScenario } from './contracts';
+import { cancellableDelays } from './delays';
 
 /*
  * The plumbing every messaging simulator shares (Twilio, SSL Wireless, eSMS, Zalo, HiFPT): the HTTP server, the
@@ -91,11 +92,7 @@ export const startMessagingSimulator = async (
   let baseUrl = '';
   const inbox: InboxMessage[] = [];
   const receipts: Array<{ url: string; status: number | string; at: string }> = [];
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { timers.delete(timer); resolve(); }, ms);
-    timers.add(timer);
-  });
+  const { delay: later, cancelAll } = cancellableDelays();
 
   const setScenario = (next: SimulatorScenario<MessagingMode>) => {
     if (!MODES.includes(next.mode)) throw new ControlError(400, `unknown mode ${String(next.mode)}; one of ${MODES.join(', ')}`);
@@ -202,8 +199,7 @@ export const startMessagingSimulator = async (
     inbox: async () => [...inbox],
     stop: () =>
       new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
+        cancelAll();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -18,6 +18,7 @@ import { BkashModel, type Reply, SIMULATOR_CREDENTIALS, SimulatorError, UNAUTHOR
 import { errorPage, lostCallbackPage, payerPage } from './payer-page';
 import { Scenario } from './scenario';
 import { readBoundedBody } from '../../http-body';
+import { cancellableDelays } from '../delays';
 
 export interface BkashSimulatorOptions {
   /** Interface to bind; 127.0.0.1 unless given. */
@@ -84,18 +85,9 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
   const host = options.host ?? '127.0.0.1';
   const model = new BkashModel();
   const scenario = new Scenario();
-  const timers = new Set<NodeJS.Timeout>();
+  const { delay: wait, cancelAll } = cancellableDelays();
   let url = '';
   const ipn = new BkashIpnEmitter(() => url, MERCHANT_NAME);
-
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
 
   const endpoints: Readonly<Record<string, Endpoint>> = {
     [`${CHECKOUT}/token/grant`]: { auth: 'merchant', movesMoney: false, handle: (headers, body) => model.grant(headers, body) },
@@ -253,8 +245,7 @@ export async function startBkashSimulator(options: BkashSimulatorOptions = {}): 
     stop: async () => {
       await ipn.settled();
       await new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
+        cancelAll();
         server.close(() => resolve());
         server.closeAllConnections();
       });

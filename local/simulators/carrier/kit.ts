@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readBoundedBody } from '../../http-body';
 import type { CommonSimulatorMode, ProviderSimulator, SimulatorScenario } from '../contracts';
+import { cancellableDelays } from '../delays';
 
 /*
  * What the four carrier simulators (GHN, Pathao, Steadfast, EasyPost) share: the HTTP plumbing, the fault scenarios,
@@ -117,7 +118,7 @@ export const dayAfter = (from: Date, days: number): string => new Date(from.getT
 /** Starts a carrier simulator speaking `protocol` on `port` (0: a free one). */
 export const startCarrierSimulator = async (protocol: CarrierProtocol, options: { host?: string; port?: number } = {}): Promise<CarrierSimulator> => {
   const parcels = new Map<string, SimulatedParcel>();
-  const timers = new Set<NodeJS.Timeout>();
+  const { delay, cancelAll } = cancellableDelays();
   let scenario: SimulatorScenario<CarrierSimulatorMode> = { mode: 'normal' };
   let remaining = Number.POSITIVE_INFINITY;
   let webhookUrl: string | undefined;
@@ -133,14 +134,6 @@ export const startCarrierSimulator = async (protocol: CarrierProtocol, options: 
     deliveries.length = 0;
     setScenario({ mode: 'normal' });
   };
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
 
   const state: CarrierState = {
     parcels,
@@ -242,8 +235,7 @@ export const startCarrierSimulator = async (protocol: CarrierProtocol, options: 
     parcels: () => [...parcels.values()],
     stop: () =>
       new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
+        cancelAll();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

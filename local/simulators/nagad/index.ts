@@ -4,6 +4,7 @@ import type { BuyerAction, PaymentSimulator, SimulatorMode, SimulatorScenario } 
 import { checkoutPage, duplicateCallbackPage, lostCallbackPage, notPayablePage } from './page';
 import { generateNagadKeys, MERCHANT, NagadError, NagadGatewayState } from './protocol';
 import { readBoundedBody } from '../../http-body';
+import { cancellableDelays } from '../delays';
 
 /*
  * A local Nagad: the merchant API under `/api/dfs/` (initialize, complete, verify, purchase cancel), the hosted
@@ -59,7 +60,7 @@ const reply = (response: ServerResponse, status: number, body?: unknown, content
 /** Starts a Nagad simulator with fresh PG and merchant key pairs; its `secret` is the adapter's config for it. */
 export const startNagadSimulator = async (options: NagadSimulatorOptions = {}): Promise<PaymentSimulator> => {
   const keys = await generateNagadKeys();
-  const timers = new Set<NodeJS.Timeout>();
+  const { delay, cancelAll } = cancellableDelays();
   let scenario: SimulatorScenario = { mode: 'normal' };
   /** Calls or payments the current scenario still affects (`flaky`, `decline`). */
   let remaining = Number.POSITIVE_INFINITY;
@@ -76,14 +77,6 @@ export const startNagadSimulator = async (options: NagadSimulatorOptions = {}): 
     state.reset();
     setScenario({ mode: 'normal' });
   };
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
 
   /** What the page's POST does; null when the scenario loses the callback. */
   const buyerActs = (paymentRefId: string, action: BuyerAction): { redirectUrl: string | null } => {
@@ -210,8 +203,7 @@ export const startNagadSimulator = async (options: NagadSimulatorOptions = {}): 
     buyer: async (gatewayReference, action) => buyerActs(gatewayReference, action),
     stop: () =>
       new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
+        cancelAll();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
